@@ -1,0 +1,61 @@
+#include "common/plugin.hpp"
+
+#include <dlfcn.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <vector>
+
+namespace cartography {
+namespace fs = std::filesystem;
+
+std::string executable_dir() {
+  std::error_code ec;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  return ec ? std::string(".") : exe.parent_path().string();
+}
+
+namespace {
+
+std::vector<fs::path> candidate_paths(const std::string& file) {
+  std::vector<fs::path> out;
+  if (const char* dir = std::getenv("CARTOGRAPHY_PLUGIN_DIR"); dir && *dir) out.push_back(fs::path(dir) / file);
+  fs::path exe_dir = executable_dir();
+  out.push_back(exe_dir / ".." / "lib" / file);
+  out.push_back(exe_dir / file);
+  out.push_back(exe_dir / ".." / "lib" / "cartography" / file);
+  return out;
+}
+
+}  // namespace
+
+void* open_plugin(const std::string& name) {
+  static std::mutex mutex;
+  static std::map<std::string, void*> handles;
+  std::lock_guard<std::mutex> lock(mutex);
+  if (auto it = handles.find(name); it != handles.end()) return it->second;
+  const std::string file = "libcartography_" + name + ".so";
+  std::string errors;
+  for (const fs::path& path : candidate_paths(file)) {
+    if (!fs::exists(path)) continue;
+    if (void* h = dlopen(path.c_str(), RTLD_NOW | RTLD_GLOBAL)) return handles[name] = h;
+    errors += std::string("\n  ") + dlerror();
+  }
+  if (void* h = dlopen(file.c_str(), RTLD_NOW | RTLD_GLOBAL)) return handles[name] = h;
+  errors += std::string("\n  ") + dlerror();
+  throw PluginError("cannot load the " + name + " plugin (" + file +
+                    "); set CARTOGRAPHY_PLUGIN_DIR to the folder that holds it:" + errors);
+}
+
+void* plugin_symbol(const std::string& name, const char* symbol) {
+  void* handle = open_plugin(name);
+  dlerror();
+  void* address = dlsym(handle, symbol);
+  if (!address) throw PluginError("plugin " + name + " has no symbol " + symbol);
+  return address;
+}
+
+}  // namespace cartography
