@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <filesystem>
 
 namespace cartography::osz {
 
@@ -72,6 +73,9 @@ Archive& Archive::operator=(Archive&&) noexcept = default;
 Archive::~Archive() = default;
 
 Archive Archive::open(const std::string& path, const ArchiveLimits& limits) {
+  // libzip accepts a zero-byte file as an empty archive; Python's zipfile (and we) do not.
+  std::error_code ec;
+  if (std::filesystem::file_size(path, ec) == 0 && !ec) throw ArchiveError(path, "", "empty file (zero bytes)");
   int code = 0;
   auto impl = std::make_unique<Impl>();
   impl->zip = zip_open(path.c_str(), ZIP_RDONLY, &code);
@@ -81,6 +85,7 @@ Archive Archive::open(const std::string& path, const ArchiveLimits& limits) {
 
 Archive Archive::from_bytes(std::vector<uint8_t> bytes, const std::string& label,
                             const ArchiveLimits& limits) {
+  if (bytes.empty()) throw ArchiveError(label, "", "empty file (zero bytes)");
   auto impl = std::make_unique<Impl>();
   impl->bytes = std::move(bytes);
   zip_error_t error;
