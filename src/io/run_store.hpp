@@ -1,0 +1,64 @@
+// cartography.h5: one parallel HDF5 file per run, written collectively by every rank.
+// Layout (see docs in README "Output layout"): root attributes for provenance, small tables
+// written from rank 0, and ragged arrays (all encodings, all latents) as one 2-D dataset each
+// whose columns are frames, with an offsets table, each rank writing its own column blocks.
+// The file is written as <path>.partial and renamed only after a clean close, so an
+// interrupted run never leaves a file that looks finished.
+#pragma once
+
+#include <mpi.h>
+
+#include <cstdint>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace cartography::io {
+
+struct StoreError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// A block of columns owned by this rank: data is [rows, columns] row-major.
+template <typename T>
+struct ColumnBlock {
+  int64_t column_offset = 0;
+  int64_t columns = 0;
+  const T* data = nullptr;
+};
+
+class RunStore {
+ public:
+  // Collective over comm.
+  static RunStore create(const std::string& path, MPI_Comm comm);
+  RunStore(RunStore&&) noexcept;
+  RunStore& operator=(RunStore&&) noexcept;
+  ~RunStore();
+
+  // All collective; `name` is a path like "track_a/pearson" (groups are created as needed).
+  // Values, tables and their shapes are rank 0's; the other ranks only take part.
+  void attribute(const std::string& name, const std::string& value);
+  void attribute(const std::string& name, int64_t value);
+  void table(const std::string& name, const std::vector<int64_t>& dims, const std::vector<double>& root_data);
+  void table(const std::string& name, const std::vector<int64_t>& dims, const std::vector<float>& root_data);
+  void table(const std::string& name, const std::vector<int64_t>& dims, const std::vector<int64_t>& root_data);
+  // Fixed-length UTF-8 strings (parallel HDF5 cannot write variable-length data collectively).
+  void strings(const std::string& name, const std::vector<std::string>& root_values);
+
+  // A [rows, total_columns] dataset filled by column blocks from every rank.
+  void ragged(const std::string& name, int64_t rows, int64_t total_columns,
+              const std::vector<ColumnBlock<double>>& mine);
+  void ragged(const std::string& name, int64_t rows, int64_t total_columns,
+              const std::vector<ColumnBlock<float>>& mine);
+
+  // Collective: sets the root attribute complete=1, closes, renames <path>.partial to <path>.
+  void finish();
+
+ private:
+  struct Impl;
+  explicit RunStore(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace cartography::io

@@ -1,0 +1,109 @@
+#include "pipeline/analysis.hpp"
+
+#include <chrono>
+
+#include "catalog/registry.hpp"
+#include "pipeline/latent_stage.hpp"
+#include "pipeline/stats_records.hpp"
+#include "stats/pairs.hpp"
+#include "stats/synthesis.hpp"
+#include "stats/synthesis_v2.hpp"
+#include "stats/track_a.hpp"
+#include "stats/track_b.hpp"
+
+namespace cartography::pipeline {
+namespace {
+
+std::vector<std::string> member_creators(const GroupOutcome& o) {
+  std::vector<std::string> creators;
+  for (const EncodedMap& m : o.maps) creators.push_back(m.entry.creator.value_or(""));
+  return creators;
+}
+
+stats::EncodingView encoding_view(const EncodedMap& m) { return {m.signal.data(), 9, m.frames}; }
+stats::LatentView latent_view(const EncodedMap& m) { return {m.latent.data(), m.latent_dims, m.latent_frames}; }
+
+GroupRecords group_records(const GroupOutcome& o, bool with_latents) {
+  GroupRecords rec;
+  const auto creators = member_creators(o);
+  // The reference analyses a group only with ≥ 2 distinct creators among its encodings.
+  const bool analysed = stats::distinct_creators(creators) >= 2;
+  if (analysed) {
+    for (const stats::PairKey& key : stats::enumerate_pairs(o.song_group_idx, creators))
+      rec.track_a.push_back(stats::track_a_pair(key, encoding_view(o.maps[size_t(key.member_a)]),
+                                                encoding_view(o.maps[size_t(key.member_b)]), o.target_L));
+  }
+  if (with_latents && analysed) {
+    std::vector<int64_t> lengths;
+    for (const EncodedMap& m : o.maps) lengths.push_back(m.latent_frames);
+    const int64_t n = stats::common_length(lengths);
+    if (n >= stats::kTrackBMinFrames) {
+      for (const stats::PairKey& key : stats::enumerate_pairs(o.song_group_idx, creators))
+        rec.track_b.push_back(stats::track_b_pair(key, latent_view(o.maps[size_t(key.member_a)]),
+                                                  latent_view(o.maps[size_t(key.member_b)]), n));
+      for (size_t i = 0; i < o.maps.size(); ++i)
+        rec.members.push_back(stats::track_b_member(o.song_group_idx, int64_t(i), creators[i], latent_view(o.maps[i]), n));
+    }
+  }
+  for (const EncodedMap& m : o.maps) {
+    std::optional<stats::LatentView> z;
+    if (with_latents && m.latent_frames > 0) z = latent_view(m);
+    rec.beatmaps.push_back(stats::synthesis_beatmap(encoding_view(m), z));
+  }
+  return rec;
+}
+
+}  // namespace
+
+AnalysisInputs prepare_analysis(const RunOptions& opt) {
+  AnalysisInputs in;
+  if (!opt.checkpoint.empty()) in.latent = LatentStage::open(opt);
+  return in;
+}
+
+io::Json analyse_group(AnalysisInputs& in, GroupOutcome& o, GroupTimings& timings) {
+  if (in.latent) {
+    auto t0 = std::chrono::steady_clock::now();
+    for (EncodedMap& m : o.maps) in.latent->encode(m, o.skips);
+    timings.latent_s += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  }
+  return records_to_json(group_records(o, in.latent != nullptr));
+}
+
+void write_root_outputs(const RunOptions& opt, const std::vector<GroupOutcome>& all,
+                        const std::vector<io::Json>& records_json, RunCounts& counts) {
+  std::vector<catalog::RegistryEntry> registry;
+  for (const GroupOutcome& o : all) registry.insert(registry.end(), o.registry.begin(), o.registry.end());
+  catalog::sort_registry(registry);
+  io::write_json_file(opt.out_dir + "/data/beatmap_registry.json", catalog::registry_json(registry));
+  io::write_json_file(opt.out_dir + "/data/encoding_manifest.json", manifest_json(all));
+
+  GroupRecords merged;
+  for (const io::Json& j : records_json) merged.append(records_from_json(j));
+  stats::TrackASummary a = stats::summarize_track_a(merged.track_a);
+  io::write_json_file(opt.out_dir + "/results/track_a/track_a_results.json", stats::to_json(a));
+
+  counts.groups = all.size();
+  counts.registry_entries = registry.size();
+  for (const GroupOutcome& o : all) {
+    for (const auto& r : o.registry) counts.representatives += r.is_representative;
+    counts.encoded += o.maps.size();
+    for (const auto& m : o.maps) counts.repairs += static_cast<size_t>(m.repairs);
+    std::set<int64_t> used;
+    for (const auto& m : o.maps) used.insert(m.entry.beatmapset_id);
+    counts.archives_used += used.size();
+  }
+  counts.groups_analysed = static_cast<size_t>(a.songs_analyzed);
+  counts.pairs = static_cast<size_t>(a.pairs_compared);
+
+  if (opt.checkpoint.empty()) return;
+  io::write_json_file(opt.out_dir + "/data/latent_manifest.json", latent_manifest_json(all));
+  stats::TrackBSummary b = stats::summarize_track_b(merged.track_b, merged.members);
+  io::write_json_file(opt.out_dir + "/results/track_b/track_b_results.json", stats::to_json(b));
+  stats::SynthesisV1 v1 = stats::summarize_synthesis_v1(merged.beatmaps, b);
+  io::write_json_file(opt.out_dir + "/results/synthesis/synthesis_results.json", stats::to_json(v1, a, b));
+  io::write_json_file(opt.out_dir + "/results/synthesis/synthesis_v2.json",
+                      stats::synthesis_v2_json(merged.beatmaps, a, b));
+}
+
+}  // namespace cartography::pipeline

@@ -1,0 +1,52 @@
+// One song group, start to finish, on whichever rank owns it: registry entries of its
+// archives, representatives, audio frame counts, 9-dim encodings. Plain C++ (no MPI): the
+// same function runs in unit tests and on every rank, so results cannot depend on placement.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "catalog/index.hpp"
+#include "catalog/registry.hpp"
+
+namespace cartography::pipeline {
+
+// Something left out of the results, with the stage that refused it and why.
+struct Skip {
+  std::string stage;    // "index", "archive", "registry", "audio", "chart", "latent", ...
+  std::string subject;  // file, or "<set id>/<entry>"
+  std::string reason;
+};
+
+// One encoded representative (a row of encoding_manifest.json).
+struct EncodedMap {
+  catalog::RegistryEntry entry;
+  std::string filename;       // the reference's "<set id>_<version>.npy" name (made unique)
+  int64_t frames = 0;         // = the group's target_L
+  std::vector<double> signal;  // [9, frames] row-major
+  int repairs = 0;             // degenerate-geometry repairs made while parsing
+  // Filled by the latent stage when a checkpoint is given.
+  int64_t latent_dims = 0, latent_frames = 0;
+  std::vector<float> latent;   // [latent_dims, latent_frames] row-major
+};
+
+struct GroupOutcome {
+  int song_group_idx = 0;
+  std::vector<catalog::RegistryEntry> registry;  // registry order within the group
+  std::vector<Skip> skips;
+  std::vector<std::string> warnings;
+  int64_t target_L = 0;
+  std::vector<EncodedMap> maps;  // manifest order: representatives in registry order
+};
+
+struct GroupTimings {
+  double read_s = 0, audio_s = 0, encode_s = 0, latent_s = 0;
+};
+
+// `dataset_dir` holds the group's archives. Never throws for bad input: every failure
+// becomes a Skip with its reason.
+GroupOutcome process_group(const catalog::SongGroup& group, int song_group_idx,
+                           const std::string& dataset_dir, GroupTimings* timings = nullptr);
+
+}  // namespace cartography::pipeline

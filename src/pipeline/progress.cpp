@@ -1,0 +1,66 @@
+#include "pipeline/progress.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace cartography::pipeline {
+namespace {
+constexpr int kProgressTag = 7301;
+}
+
+Progress::Progress(MPI_Comm comm, size_t total, size_t expected_remote, double interval_s)
+    : comm_(comm), total_(total), expected_remote_(expected_remote), interval_s_(interval_s) {
+  MPI_Comm_rank(comm, &rank_);
+  start_ = last_print_ = std::chrono::steady_clock::now();
+  payload_.reserve(total);  // stable addresses for the pending sends
+}
+
+void Progress::group_done() {
+  if (rank_ == 0) {
+    ++done_;
+    poll();
+    return;
+  }
+  payload_.push_back(1);
+  sends_.emplace_back();
+  MPI_Isend(&payload_.back(), 1, MPI_INT, 0, kProgressTag, comm_, &sends_.back());
+}
+
+void Progress::poll() {
+  if (rank_ != 0) return;
+  int flag = 1;
+  while (received_ < expected_remote_) {
+    MPI_Status status;
+    MPI_Iprobe(MPI_ANY_SOURCE, kProgressTag, comm_, &flag, &status);
+    if (!flag) break;
+    int n = 0;
+    MPI_Recv(&n, 1, MPI_INT, status.MPI_SOURCE, kProgressTag, comm_, MPI_STATUS_IGNORE);
+    ++received_;
+    done_ += static_cast<size_t>(n);
+  }
+  print(false);
+}
+
+void Progress::finish() {
+  if (rank_ == 0) {
+    while (received_ < expected_remote_) {
+      int n = 0;
+      MPI_Recv(&n, 1, MPI_INT, MPI_ANY_SOURCE, kProgressTag, comm_, MPI_STATUS_IGNORE);
+      ++received_;
+      done_ += static_cast<size_t>(n);
+      print(false);
+    }
+    print(true);
+  } else if (!sends_.empty()) {
+    MPI_Waitall(static_cast<int>(sends_.size()), sends_.data(), MPI_STATUSES_IGNORE);
+  }
+}
+
+void Progress::print(bool force) {
+  auto now = std::chrono::steady_clock::now();
+  if (!force && std::chrono::duration<double>(now - last_print_).count() < interval_s_) return;
+  last_print_ = now;
+  double elapsed = std::chrono::duration<double>(now - start_).count();
+  spdlog::info("groups: {}/{} done ({:.1f} s)", done_, total_, elapsed);
+}
+
+}  // namespace cartography::pipeline

@@ -1,0 +1,303 @@
+// `cartography run`: the distributed job. Rank 0 lists the dataset and builds the index from a
+// metadata scan spread over all ranks; whole song groups go to ranks by estimated cost; each
+// rank reads, decodes, encodes (and runs the latent model on its device); group outcomes and
+// pair statistics travel to rank 0, which writes the JSON; every rank writes its arrays into
+// the one parallel HDF5 file.
+#include "pipeline/run.hpp"
+
+#include <spdlog/spdlog.h>
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <boost/mpi.hpp>
+#include <boost/serialization/string.hpp>
+#include <boost/serialization/vector.hpp>
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <set>
+
+#include "catalog/index.hpp"
+#include "pipeline/analysis.hpp"
+#include "pipeline/dataset.hpp"
+#include "pipeline/group_job.hpp"
+#include "pipeline/outputs.hpp"
+#include "pipeline/plan.hpp"
+#include "pipeline/progress.hpp"
+#include "pipeline/records.hpp"
+#include "pipeline/store_layout.hpp"
+
+namespace cartography::pipeline {
+namespace fs = std::filesystem;
+namespace mpi = boost::mpi;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+class StageClock {
+ public:
+  void start(const std::string& stage) {
+    stage_ = stage;
+    t0_ = Clock::now();
+  }
+  void stop() { seconds_[stage_] += std::chrono::duration<double>(Clock::now() - t0_).count(); }
+  const std::map<std::string, double>& seconds() const { return seconds_; }
+
+ private:
+  std::string stage_;
+  Clock::time_point t0_;
+  std::map<std::string, double> seconds_;
+};
+
+double peak_rss_mib() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_maxrss) / 1024.0;
+}
+
+// Rank 0 decides; everyone learns the decision or the error that stops the run.
+template <typename Fn>
+std::string decide_on_root(const mpi::communicator& world, Fn fn) {
+  std::string payload, error;
+  if (world.rank() == 0) {
+    try {
+      payload = fn();
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
+  }
+  mpi::broadcast(world, error, 0);
+  if (!error.empty()) throw std::runtime_error(error);
+  mpi::broadcast(world, payload, 0);
+  return payload;
+}
+
+std::vector<ArchiveFile> broadcast_listing(const mpi::communicator& world, const std::string& dir) {
+  std::string packed = decide_on_root(world, [&] {
+    io::Json j = io::Json::array();
+    for (const auto& a : list_archives(dir)) j.push_back({a.name, a.path, a.bytes});
+    return pack(j);
+  });
+  std::vector<ArchiveFile> files;
+  for (const auto& a : unpack(packed)) files.push_back({a[0], a[1], a[2].get<uint64_t>()});
+  return files;
+}
+
+// Each rank reads the first .osu of a contiguous slice of archives; rank 0 gathers the scans
+// in dataset order.
+std::vector<catalog::ArchiveScan> distributed_scan(const mpi::communicator& world,
+                                                   const std::vector<ArchiveFile>& files) {
+  auto [begin, end] = slice_for_rank(files.size(), world.rank(), world.size());
+  io::Json mine = io::Json::array();
+  for (size_t i = begin; i < end; ++i) mine.push_back(catalog::scan_archive(files[i].path, files[i].name));
+  std::vector<std::string> parts;
+  mpi::gather(world, pack(mine), parts, 0);
+  std::vector<catalog::ArchiveScan> scans;
+  for (const auto& p : parts)
+    for (const auto& s : unpack(p)) scans.push_back(s.get<catalog::ArchiveScan>());
+  return scans;
+}
+
+struct IndexPlan {
+  std::vector<catalog::SongGroup> groups;
+  std::vector<int> owner;
+};
+
+// Rank 0: index the scans (one id per archive: a repeated id is a skip), write the index JSON.
+IndexPlan plan_on_root(const std::vector<catalog::ArchiveScan>& scans, const std::vector<ArchiveFile>& files,
+                       int ranks, const std::string& out_dir, std::vector<Skip>& skips, RunCounts& counts) {
+  std::vector<catalog::ArchiveMeta> metas;
+  std::set<int64_t> ids;
+  for (const auto& s : scans) {
+    if (!s.meta) {
+      skips.push_back({"index", s.filename, s.error});
+      continue;
+    }
+    if (!ids.insert(s.meta->beatmapset_id).second) {
+      skips.push_back({"index", s.filename, "beatmapset_id " + std::to_string(s.meta->beatmapset_id) +
+                                                " already taken by another archive"});
+      continue;
+    }
+    metas.push_back(*s.meta);
+  }
+  counts.archives_indexed = metas.size();
+  IndexPlan plan;
+  plan.groups = catalog::build_index(metas);
+  io::write_json_file(out_dir + "/data/multi_mapper_index.json", catalog::index_json(plan.groups));
+  std::map<std::string, uint64_t> size_of;
+  for (const auto& f : files) size_of[f.name] = f.bytes;
+  std::vector<uint64_t> cost;
+  for (const auto& g : plan.groups) {
+    uint64_t c = 0;
+    for (const auto& s : g.beatmapsets) c += size_of[s.filename];
+    cost.push_back(c);
+    counts.archives_in_groups += g.beatmapsets.size();
+  }
+  plan.owner = assign_groups(cost, ranks);
+  return plan;
+}
+
+IndexPlan broadcast_plan(const mpi::communicator& world, const IndexPlan& plan) {
+  io::Json j = {{"groups", plan.groups}, {"owner", plan.owner}};
+  std::string packed = world.rank() == 0 ? pack(j) : std::string();
+  mpi::broadcast(world, packed, 0);
+  io::Json got = unpack(packed);
+  return {got.at("groups").get<std::vector<catalog::SongGroup>>(), got.at("owner").get<std::vector<int>>()};
+}
+
+void log_outcome(const GroupOutcome& o) {
+  for (const auto& s : o.skips) spdlog::info("skip [{}] {}: {}", s.stage, s.subject, s.reason);
+  for (const auto& w : o.warnings) spdlog::warn("{}", w);
+}
+
+// Rank 0 gets every outcome's metadata and analysis records, in song_group_idx order.
+std::vector<std::string> gather_packed(const mpi::communicator& world, const std::string& mine) {
+  std::vector<std::string> parts;
+  mpi::gather(world, mine, parts, 0);
+  return parts;
+}
+
+}  // namespace
+
+int run_on(const mpi::communicator& world, const RunOptions& opt) {
+  const bool root = world.rank() == 0;
+  StageClock clock;
+  RunCounts counts;
+  std::vector<Skip> root_skips;
+  auto t_start = Clock::now();
+
+  if (root) {
+    for (const char* sub : {"data", "results/track_a", "results/track_b", "results/synthesis"})
+      fs::create_directories(fs::path(opt.out_dir) / sub);
+    std::error_code ec;
+    fs::remove(fs::path(opt.out_dir) / "cartography.h5", ec);  // never leave an old file looking current
+  }
+
+  clock.start("index");
+  std::vector<ArchiveFile> files = broadcast_listing(world, opt.dataset_dir);
+  counts.archives_seen = files.size();
+  std::vector<catalog::ArchiveScan> scans = distributed_scan(world, files);
+  IndexPlan plan;
+  std::string plan_error;
+  if (root) {
+    try {
+      plan = plan_on_root(scans, files, world.size(), opt.out_dir, root_skips, counts);
+    } catch (const std::exception& e) {
+      plan_error = e.what();
+    }
+  }
+  mpi::broadcast(world, plan_error, 0);
+  if (!plan_error.empty()) throw std::runtime_error(plan_error);
+  plan = broadcast_plan(world, plan);
+  clock.stop();
+  if (root)
+    spdlog::info("index: {} archives, {} multi-mapper groups, {} ranks", files.size(), plan.groups.size(), world.size());
+
+  // Groups of this rank, in song_group_idx order.
+  clock.start("groups");
+  size_t remote = 0;
+  for (int o : plan.owner) remote += (o != 0);
+  Progress progress(world, plan.groups.size(), root ? remote : 0, opt.progress_seconds);
+  std::vector<GroupOutcome> mine;
+  GroupTimings timings;
+  AnalysisInputs analysis_inputs = prepare_analysis(opt);
+  std::vector<io::Json> mine_records;
+  for (size_t g = 0; g < plan.groups.size(); ++g) {
+    if (plan.owner[g] != world.rank()) continue;
+    GroupOutcome o = process_group(plan.groups[g], static_cast<int>(g), opt.dataset_dir, &timings);
+    io::Json records = analyse_group(analysis_inputs, o, timings);
+    log_outcome(o);
+    mine.push_back(std::move(o));
+    mine_records.push_back(std::move(records));
+    progress.group_done();
+  }
+  progress.finish();
+  clock.stop();
+
+  // Rank 0 collects metadata and analysis records of every group.
+  clock.start("reduce");
+  io::Json mine_meta = io::Json::array();
+  for (size_t i = 0; i < mine.size(); ++i)
+    mine_meta.push_back({{"outcome", outcome_metadata(mine[i])}, {"records", mine_records[i]}});
+  std::vector<std::string> parts = gather_packed(world, pack(mine_meta));
+  std::vector<GroupOutcome> all;
+  std::vector<io::Json> all_records;
+  if (root) {
+    std::vector<std::pair<GroupOutcome, io::Json>> merged;
+    for (const auto& p : parts)
+      for (const auto& item : unpack(p)) merged.push_back({outcome_from_metadata(item.at("outcome")), item.at("records")});
+    std::sort(merged.begin(), merged.end(),
+              [](const auto& a, const auto& b) { return a.first.song_group_idx < b.first.song_group_idx; });
+    for (auto& [o, r] : merged) {
+      all.push_back(std::move(o));
+      all_records.push_back(std::move(r));
+    }
+  }
+  clock.stop();
+
+  // Rank 0 writes the JSON; everyone writes arrays into the HDF5 file.
+  clock.start("write");
+  std::string write_error;
+  if (root) {
+    try {
+      write_root_outputs(opt, all, all_records, counts);
+    } catch (const std::exception& e) {
+      write_error = e.what();
+    }
+  }
+  mpi::broadcast(world, write_error, 0);
+  if (!write_error.empty()) throw std::runtime_error(write_error);
+  write_store(world, opt, files.size(), plan.groups.size(), all, all_records, mine);
+  clock.stop();
+
+  // Per-rank figures for the summary: stage times and peak memory.
+  io::Json rank_figures = {{"rank", world.rank()},
+                           {"groups", mine.size()},
+                           {"read_s", timings.read_s},
+                           {"audio_s", timings.audio_s},
+                           {"encode_s", timings.encode_s},
+                           {"latent_s", timings.latent_s},
+                           {"peak_rss_mib", peak_rss_mib()}};
+  std::vector<std::string> figures = gather_packed(world, pack(rank_figures));
+  if (root) {
+    std::vector<Skip> skips = root_skips;
+    std::vector<std::string> warnings;
+    for (const auto& o : all) {
+      skips.insert(skips.end(), o.skips.begin(), o.skips.end());
+      warnings.insert(warnings.end(), o.warnings.begin(), o.warnings.end());
+    }
+    io::Json per_rank = io::Json::array();
+    for (const auto& f : figures) per_rank.push_back(unpack(f));
+    io::Json stage_seconds = io::Json::object();
+    for (const auto& [stage, s] : clock.seconds()) stage_seconds[stage] = s;
+    io::Json timing = {{"ranks", world.size()},
+                       {"total_s", std::chrono::duration<double>(Clock::now() - t_start).count()},
+                       {"stage_s", stage_seconds},
+                       {"per_rank", per_rank}};
+    io::write_json_file(opt.out_dir + "/run_summary.json", summary_json(counts, skips, warnings, timing));
+    std::fputs(summary_text(counts, skips, warnings.size()).c_str(), stdout);
+    std::fflush(stdout);
+  }
+  return 0;
+}
+
+int run_pipeline(const RunOptions& opt) {
+  mpi::environment env(mpi::threading::single, true);
+  mpi::communicator world;
+  spdlog::set_pattern(world.size() > 1 ? "[%H:%M:%S rank " + std::to_string(world.rank()) + "] %v" : "[%H:%M:%S] %v");
+  try {
+    return run_on(world, opt);
+  } catch (const std::exception& e) {
+    spdlog::error("run failed: {}", e.what());
+    // A fatal error on one rank must not leave the others waiting in a collective.
+    if (world.size() > 1) world.abort(1);
+    return 1;
+  }
+}
+
+}  // namespace cartography::pipeline
+
+extern "C" int cartography_pipeline_run(const cartography::pipeline::RunOptions& options) {
+  return cartography::pipeline::run_pipeline(options);
+}
