@@ -45,18 +45,25 @@ ArchiveScan scan_osu_header(const std::string& filename, const std::string& text
   return scan;
 }
 
-ArchiveScan scan_archive(const std::string& path, const std::string& filename) {
+ArchiveScan scan_archive(const std::string& path, const std::string& filename, GroupBy group_by) {
   try {
     osz::Archive archive = osz::Archive::open(path);
     auto osu = archive.osu_entries();
     if (osu.empty()) return {filename, std::nullopt, "archive holds no .osu file"};
-    return scan_osu_header(filename, decode_utf8_replace(archive.read_text(osu.front())));
+    ArchiveScan scan = scan_osu_header(filename, decode_utf8_replace(archive.read_text(osu.front())));
+    if (scan.meta && group_by == GroupBy::OsuCreator) {
+      for (const osz::Entry& e : archive.top_level_osu_entries()) {
+        auto creator = match_header_value(decode_utf8_replace(archive.read_text(e)), "Creator", true);
+        if (creator) scan.meta->osu_creators.push_back(python_strip(*creator));
+      }
+    }
+    return scan;
   } catch (const std::exception& e) {
     return {filename, std::nullopt, e.what()};
   }
 }
 
-std::vector<SongGroup> build_index(const std::vector<ArchiveMeta>& archives) {
+std::vector<SongGroup> build_index(const std::vector<ArchiveMeta>& archives, GroupBy group_by) {
   std::map<std::pair<std::string, std::string>, size_t> position;
   std::vector<std::pair<SongGroup, std::set<std::string>>> songs;  // first-seen order
   for (const ArchiveMeta& a : archives) {
@@ -73,6 +80,7 @@ std::vector<SongGroup> build_index(const std::vector<ArchiveMeta>& archives) {
     auto& [group, creators] = songs[it->second];
     group.beatmapsets.push_back({a.beatmapset_id, a.creator, a.filename});
     creators.insert(a.creator);
+    if (group_by == GroupBy::OsuCreator) creators.insert(a.osu_creators.begin(), a.osu_creators.end());
   }
   std::vector<SongGroup> multi;
   for (auto& [group, creators] : songs) {

@@ -18,7 +18,14 @@ struct ArchiveMeta {
   bool id_from_hash = false;   // Ours: a non-numeric file stem gets a stable hashed id
   std::string title, artist, creator;
   long long mode = 0;
+  // Creator of every .osu in the archive (filled for GroupBy::OsuCreator only: it reads them all).
+  std::vector<std::string> osu_creators;
 };
+
+// Who counts as a mapper of a song. SetCreator: the archive's (its first .osu's) creator, as
+// the reference. OsuCreator (ours): every .osu's creator, so guest difficulties inside one
+// archive make a song multi-mapper.
+enum class GroupBy { SetCreator, OsuCreator };
 
 // One archive's scan: metadata, or the reason it cannot be indexed.
 struct ArchiveScan {
@@ -46,13 +53,15 @@ struct SongGroup {
 std::pair<int64_t, bool> beatmapset_id_from_filename(const std::string& filename);
 
 // Reads the first .osu of an .osz; never throws: failures come back in ArchiveScan::error.
-ArchiveScan scan_archive(const std::string& path, const std::string& filename);
+ArchiveScan scan_archive(const std::string& path, const std::string& filename,
+                         GroupBy group_by = GroupBy::SetCreator);
 // The same on the text of that first .osu entry (decoded with replacement already).
 ArchiveScan scan_osu_header(const std::string& filename, const std::string& osu_text);
 
 // Groups scans given in dataset order; keeps groups with ≥ 2 distinct creators, stably sorted
 // by that number, descending. The position in the result is the song_group_idx.
-std::vector<SongGroup> build_index(const std::vector<ArchiveMeta>& archives);
+std::vector<SongGroup> build_index(const std::vector<ArchiveMeta>& archives,
+                                   GroupBy group_by = GroupBy::SetCreator);
 
 io::Json index_json(const std::vector<SongGroup>& groups);
 

@@ -243,3 +243,20 @@ std::optional<double> python_float_of_run(std::string_view run) {
 }
 
 }  // namespace cartography::catalog
+
+namespace cartography::catalog {
+
+std::string sanitize_version(const std::optional<std::string>& version) {
+  if (!version || version->empty()) return "unknown";
+  std::string out;
+  for (utf8proc_int32_t cp : code_points(*version)) {
+    auto cat = utf8proc_category(cp);
+    bool alnum = (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ||
+                 (cat >= UTF8PROC_CATEGORY_ND && cat <= UTF8PROC_CATEGORY_NO);
+    if (alnum || cp == '-' || cp == '_' || cp == ' ') append_code_point(out, cp);
+    else out += '_';
+  }
+  return python_strip(out);
+}
+
+}  // namespace cartography::catalog

@@ -37,3 +37,11 @@ std::optional<long long> python_int(std::string_view text);
 std::optional<double> python_float_of_run(std::string_view run);
 
 }  // namespace cartography::catalog
+
+namespace cartography::catalog {
+
+// The reference's file-name-safe version: characters other than str.isalnum(), '-', '_' and
+// ' ' become '_', then str.strip(); an empty or missing version is "unknown".
+std::string sanitize_version(const std::optional<std::string>& version);
+
+}  // namespace cartography::catalog

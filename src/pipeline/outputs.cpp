@@ -60,7 +60,7 @@ io::Json summary_json(const RunCounts& c, const std::vector<Skip>& skips, const 
             {"in_multi_mapper_groups", c.archives_in_groups},
             {"used", c.archives_used},
             {"skipped", c.archives_seen - c.archives_used}}},
-          {"groups", {{"multi_mapper", c.groups}, {"analysed", c.groups_analysed}}},
+          {"groups", {{"multi_mapper", c.groups}, {"analysed", c.groups_analysed}, {"resumed", c.groups_resumed}}},
           {"registry_entries", c.registry_entries},
           {"representatives", c.representatives},
           {"encoded", c.encoded},
@@ -79,7 +79,7 @@ std::string summary_text(const RunCounts& c, const std::vector<Skip>& skips, siz
   out << "archives: " << c.archives_seen << " seen, " << c.archives_indexed << " indexed, " << c.archives_in_groups
       << " in multi-mapper groups, " << c.archives_used << " used\n"
       << "groups: " << c.groups << " multi-mapper, " << c.groups_analysed << " analysed; representatives: "
-      << c.representatives << ", encoded: " << c.encoded << ", pairs: " << c.pairs << ", repairs: " << c.repairs
+      << c.representatives << ", resumed groups: " << c.groups_resumed << ", encoded: " << c.encoded << ", pairs: " << c.pairs << ", repairs: " << c.repairs
       << "\n";
   out << "skipped: " << skips.size();
   for (const auto& [stage, n] : by_stage) out << " (" << stage << ": " << n << ")";

@@ -19,7 +19,7 @@ io::Json latent_manifest_json(const std::vector<GroupOutcome>& outcomes);
 struct RunCounts {
   size_t archives_seen = 0, archives_indexed = 0, archives_in_groups = 0, archives_used = 0;
   size_t groups = 0, groups_analysed = 0, registry_entries = 0, representatives = 0, encoded = 0;
-  size_t pairs = 0, repairs = 0;
+  size_t pairs = 0, repairs = 0, groups_resumed = 0;
 };
 
 // run_summary.json: counts, every skip with its stage and reason, warnings, stage times and

@@ -16,7 +16,7 @@ void put_opt(io::Json& j, const char* key, const std::optional<T>& v) {
 
 void to_json(io::Json& j, const ArchiveMeta& v) {
   j = {{"filename", v.filename}, {"id", v.beatmapset_id}, {"hashed", v.id_from_hash}, {"title", v.title},
-       {"artist", v.artist}, {"creator", v.creator}, {"mode", v.mode}};
+       {"artist", v.artist}, {"creator", v.creator}, {"mode", v.mode}, {"osu_creators", v.osu_creators}};
 }
 void from_json(const io::Json& j, ArchiveMeta& v) {
   v.filename = j.at("filename");
@@ -26,6 +26,7 @@ void from_json(const io::Json& j, ArchiveMeta& v) {
   v.artist = j.at("artist");
   v.creator = j.at("creator");
   v.mode = j.at("mode");
+  v.osu_creators = j.at("osu_creators").get<std::vector<std::string>>();
 }
 void to_json(io::Json& j, const ArchiveScan& v) {
   j = {{"filename", v.filename}, {"error", v.error}, {"meta", v.meta ? io::Json(*v.meta) : io::Json(nullptr)}};

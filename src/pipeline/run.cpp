@@ -20,6 +20,7 @@
 #include "catalog/index.hpp"
 #include "pipeline/analysis.hpp"
 #include "pipeline/dataset.hpp"
+#include "pipeline/group_checkpoint.hpp"
 #include "pipeline/group_job.hpp"
 #include "pipeline/outputs.hpp"
 #include "pipeline/plan.hpp"
@@ -34,6 +35,16 @@ namespace mpi = boost::mpi;
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// An error every rank has learnt through a broadcast: all ranks stop cleanly together.
+struct SharedFailure : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+void rethrow_if_any(const mpi::communicator& world, std::string error) {
+  mpi::broadcast(world, error, 0);
+  if (!error.empty()) throw SharedFailure(error);
+}
 
 class StageClock {
  public:
@@ -67,8 +78,7 @@ std::string decide_on_root(const mpi::communicator& world, Fn fn) {
       error = e.what();
     }
   }
-  mpi::broadcast(world, error, 0);
-  if (!error.empty()) throw std::runtime_error(error);
+  rethrow_if_any(world, error);
   mpi::broadcast(world, payload, 0);
   return payload;
 }
@@ -86,11 +96,15 @@ std::vector<ArchiveFile> broadcast_listing(const mpi::communicator& world, const
 
 // Each rank reads the first .osu of a contiguous slice of archives; rank 0 gathers the scans
 // in dataset order.
+catalog::GroupBy group_by_option(const RunOptions& opt) {
+  return opt.group_by == "osu-creator" ? catalog::GroupBy::OsuCreator : catalog::GroupBy::SetCreator;
+}
+
 std::vector<catalog::ArchiveScan> distributed_scan(const mpi::communicator& world,
-                                                   const std::vector<ArchiveFile>& files) {
+                                                   const std::vector<ArchiveFile>& files, catalog::GroupBy group_by) {
   auto [begin, end] = slice_for_rank(files.size(), world.rank(), world.size());
   io::Json mine = io::Json::array();
-  for (size_t i = begin; i < end; ++i) mine.push_back(catalog::scan_archive(files[i].path, files[i].name));
+  for (size_t i = begin; i < end; ++i) mine.push_back(catalog::scan_archive(files[i].path, files[i].name, group_by));
   std::vector<std::string> parts;
   mpi::gather(world, pack(mine), parts, 0);
   std::vector<catalog::ArchiveScan> scans;
@@ -106,7 +120,7 @@ struct IndexPlan {
 
 // Rank 0: index the scans (one id per archive: a repeated id is a skip), write the index JSON.
 IndexPlan plan_on_root(const std::vector<catalog::ArchiveScan>& scans, const std::vector<ArchiveFile>& files,
-                       int ranks, const std::string& out_dir, std::vector<Skip>& skips, RunCounts& counts) {
+                       int ranks, const RunOptions& opt, std::vector<Skip>& skips, RunCounts& counts) {
   std::vector<catalog::ArchiveMeta> metas;
   std::set<int64_t> ids;
   for (const auto& s : scans) {
@@ -123,8 +137,8 @@ IndexPlan plan_on_root(const std::vector<catalog::ArchiveScan>& scans, const std
   }
   counts.archives_indexed = metas.size();
   IndexPlan plan;
-  plan.groups = catalog::build_index(metas);
-  io::write_json_file(out_dir + "/data/multi_mapper_index.json", catalog::index_json(plan.groups));
+  plan.groups = catalog::build_index(metas, group_by_option(opt));
+  io::write_json_file(opt.out_dir + "/data/multi_mapper_index.json", catalog::index_json(plan.groups));
   std::map<std::string, uint64_t> size_of;
   for (const auto& f : files) size_of[f.name] = f.bytes;
   std::vector<uint64_t> cost;
@@ -172,23 +186,24 @@ int run_on(const mpi::communicator& world, const RunOptions& opt) {
       fs::create_directories(fs::path(opt.out_dir) / sub);
     std::error_code ec;
     fs::remove(fs::path(opt.out_dir) / "cartography.h5", ec);  // never leave an old file looking current
+    fs::remove(fs::path(opt.out_dir) / "run_summary.json", ec);
+    if (!opt.resume) fs::remove_all(progress_dir(opt.out_dir), ec);
   }
 
   clock.start("index");
   std::vector<ArchiveFile> files = broadcast_listing(world, opt.dataset_dir);
   counts.archives_seen = files.size();
-  std::vector<catalog::ArchiveScan> scans = distributed_scan(world, files);
+  std::vector<catalog::ArchiveScan> scans = distributed_scan(world, files, group_by_option(opt));
   IndexPlan plan;
   std::string plan_error;
   if (root) {
     try {
-      plan = plan_on_root(scans, files, world.size(), opt.out_dir, root_skips, counts);
+      plan = plan_on_root(scans, files, world.size(), opt, root_skips, counts);
     } catch (const std::exception& e) {
       plan_error = e.what();
     }
   }
-  mpi::broadcast(world, plan_error, 0);
-  if (!plan_error.empty()) throw std::runtime_error(plan_error);
+  rethrow_if_any(world, plan_error);
   plan = broadcast_plan(world, plan);
   clock.stop();
   if (root)
@@ -203,10 +218,23 @@ int run_on(const mpi::communicator& world, const RunOptions& opt) {
   GroupTimings timings;
   AnalysisInputs analysis_inputs = prepare_analysis(opt);
   std::vector<io::Json> mine_records;
+  size_t resumed = 0;
   for (size_t g = 0; g < plan.groups.size(); ++g) {
     if (plan.owner[g] != world.rank()) continue;
-    GroupOutcome o = process_group(plan.groups[g], static_cast<int>(g), opt.dataset_dir, &timings);
-    io::Json records = analyse_group(analysis_inputs, o, timings);
+    const std::string fingerprint = group_fingerprint(opt, plan.groups[g], static_cast<int>(g), opt.dataset_dir);
+    std::optional<SavedGroup> saved;
+    if (opt.resume) saved = load_group(opt.out_dir, static_cast<int>(g), fingerprint);
+    GroupOutcome o;
+    io::Json records;
+    if (saved) {
+      o = std::move(saved->outcome);
+      records = std::move(saved->records);
+      ++resumed;
+    } else {
+      o = process_group(plan.groups[g], static_cast<int>(g), opt.dataset_dir, &timings);
+      records = analyse_group(analysis_inputs, o, timings);
+      save_group(opt.out_dir, fingerprint, o, records);
+    }
     log_outcome(o);
     mine.push_back(std::move(o));
     mine_records.push_back(std::move(records));
@@ -214,6 +242,7 @@ int run_on(const mpi::communicator& world, const RunOptions& opt) {
   }
   progress.finish();
   clock.stop();
+  counts.groups_resumed = mpi::all_reduce(world, resumed, std::plus<size_t>());
 
   // Rank 0 collects metadata and analysis records of every group.
   clock.start("reduce");
@@ -246,8 +275,7 @@ int run_on(const mpi::communicator& world, const RunOptions& opt) {
       write_error = e.what();
     }
   }
-  mpi::broadcast(world, write_error, 0);
-  if (!write_error.empty()) throw std::runtime_error(write_error);
+  rethrow_if_any(world, write_error);
   write_store(world, opt, files.size(), plan.groups.size(), all, all_records, mine);
   clock.stop();
 
@@ -278,6 +306,8 @@ int run_on(const mpi::communicator& world, const RunOptions& opt) {
     io::write_json_file(opt.out_dir + "/run_summary.json", summary_json(counts, skips, warnings, timing));
     std::fputs(summary_text(counts, skips, warnings.size()).c_str(), stdout);
     std::fflush(stdout);
+    std::error_code ec;
+    fs::remove_all(progress_dir(opt.out_dir), ec);  // everything is in cartography.h5 now
   }
   return 0;
 }
@@ -288,6 +318,9 @@ int run_pipeline(const RunOptions& opt) {
   spdlog::set_pattern(world.size() > 1 ? "[%H:%M:%S rank " + std::to_string(world.rank()) + "] %v" : "[%H:%M:%S] %v");
   try {
     return run_on(world, opt);
+  } catch (const SharedFailure& e) {
+    if (world.rank() == 0) spdlog::error("run failed: {}", e.what());
+    return 1;
   } catch (const std::exception& e) {
     spdlog::error("run failed: {}", e.what());
     // A fatal error on one rank must not leave the others waiting in a collective.

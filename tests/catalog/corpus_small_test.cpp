@@ -100,3 +100,21 @@ TEST(Index, ArchivesWithoutUsableMetadataAreErrorsWithReasons) {
 
 }  // namespace
 }  // namespace cartography::catalog
+
+namespace cartography::catalog {
+namespace {
+
+TEST(Index, GuestDifficultiesCountWithOsuCreatorGrouping) {
+  // One archive whose set creator is "host" with a guest difficulty by "guest", and a second
+  // archive of another song by one creator only.
+  ArchiveMeta a{"1.osz", 1, false, "Song", "Art", "host", 0, {"host", "guest"}};
+  ArchiveMeta b{"2.osz", 2, false, "Solo", "Art", "x", 0, {"x"}};
+  EXPECT_TRUE(build_index({a, b}, GroupBy::SetCreator).empty());
+  auto groups = build_index({a, b}, GroupBy::OsuCreator);
+  ASSERT_EQ(groups.size(), 1u);
+  EXPECT_EQ(groups[0].mappers, (std::vector<std::string>{"guest", "host"}));
+  EXPECT_EQ(groups[0].beatmapsets.size(), 1u);
+}
+
+}  // namespace
+}  // namespace cartography::catalog

@@ -1,0 +1,90 @@
+#include "pipeline/group_checkpoint.hpp"
+
+#include <filesystem>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+
+#include "pipeline/records.hpp"
+
+namespace cartography::pipeline {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string group_file(const std::string& out_dir, int idx) {
+  return progress_dir(out_dir) + "/group_" + std::to_string(idx) + ".cbor";
+}
+
+template <typename T>
+io::Json::binary_t as_binary(const std::vector<T>& v) {
+  const auto* p = reinterpret_cast<const uint8_t*>(v.data());
+  return io::Json::binary_t(std::vector<uint8_t>(p, p + v.size() * sizeof(T)));
+}
+
+template <typename T>
+std::vector<T> from_binary(const io::Json& j) {
+  const auto& bytes = j.get_binary();
+  if (bytes.size() % sizeof(T) != 0) throw std::runtime_error("bad array size in a saved group");
+  std::vector<T> out(bytes.size() / sizeof(T));
+  std::memcpy(out.data(), bytes.data(), bytes.size());
+  return out;
+}
+
+}  // namespace
+
+std::string progress_dir(const std::string& out_dir) { return out_dir + "/progress"; }
+
+std::string group_fingerprint(const RunOptions& opt, const catalog::SongGroup& group, int idx,
+                              const std::string& dataset_dir) {
+  io::Json j = {{"group", idx}, {"key", group.match_key}, {"checkpoint", opt.checkpoint},
+                {"latent", opt.latent}, {"seed", opt.seed}, {"group_by", opt.group_by}};
+  std::error_code ec;
+  if (!opt.checkpoint.empty()) j["checkpoint_bytes"] = fs::file_size(opt.checkpoint, ec);
+  io::Json sets = io::Json::array();
+  for (const auto& s : group.beatmapsets) {
+    auto size = fs::file_size(dataset_dir + "/" + s.filename, ec);
+    sets.push_back({s.filename, ec ? 0 : size});
+  }
+  j["sets"] = sets;
+  return j.dump();
+}
+
+void save_group(const std::string& out_dir, const std::string& fingerprint, const GroupOutcome& o,
+                const io::Json& records) {
+  io::Json arrays = io::Json::array();
+  for (const EncodedMap& m : o.maps) arrays.push_back({as_binary(m.signal), as_binary(m.latent)});
+  io::Json j = {{"fingerprint", fingerprint}, {"outcome", outcome_metadata(o)}, {"records", records},
+                {"arrays", arrays}};
+  std::vector<uint8_t> bytes = io::Json::to_cbor(j);
+  fs::create_directories(progress_dir(out_dir));
+  const std::string path = group_file(out_dir, o.song_group_idx), tmp = path + ".tmp";
+  {
+    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+    f.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    if (!f.flush()) throw std::runtime_error("cannot write " + tmp);
+  }
+  fs::rename(tmp, path);
+}
+
+std::optional<SavedGroup> load_group(const std::string& out_dir, int idx, const std::string& fingerprint) {
+  std::ifstream f(group_file(out_dir, idx), std::ios::binary);
+  if (!f) return std::nullopt;
+  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  try {
+    io::Json j = io::Json::from_cbor(bytes);
+    if (j.at("fingerprint").get<std::string>() != fingerprint) return std::nullopt;
+    SavedGroup saved{outcome_from_metadata(j.at("outcome")), j.at("records")};
+    const auto& arrays = j.at("arrays");
+    if (arrays.size() != saved.outcome.maps.size()) return std::nullopt;
+    for (size_t i = 0; i < arrays.size(); ++i) {
+      saved.outcome.maps[i].signal = from_binary<double>(arrays[i][0]);
+      saved.outcome.maps[i].latent = from_binary<float>(arrays[i][1]);
+    }
+    return saved;
+  } catch (const std::exception&) {
+    return std::nullopt;  // a damaged file is recomputed, never trusted
+  }
+}
+
+}  // namespace cartography::pipeline

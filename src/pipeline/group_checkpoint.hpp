@@ -1,0 +1,37 @@
+// Resume support: each finished song group is saved by the rank that owns it, as one file
+// written atomically (temporary name + rename) under <out>/progress/. A killed job leaves
+// only whole files behind; `run --resume` loads them instead of recomputing, and because a
+// saved group carries its exact values the final JSON is byte-identical to an uninterrupted
+// run. (Not inside cartography.h5 itself: an HDF5 1.10 file whose writer is killed can be
+// corrupt as a whole, which would lose every group done so far.)
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "catalog/index.hpp"
+#include "io/json.hpp"
+#include "pipeline/group_job.hpp"
+#include "pipeline/run_options.hpp"
+
+namespace cartography::pipeline {
+
+struct SavedGroup {
+  GroupOutcome outcome;  // with its arrays
+  io::Json records;      // the analysis records
+};
+
+// What a saved group depends on: the options that change results, the group's archives
+// (name and size) and its index position. A saved group with another fingerprint is stale.
+std::string group_fingerprint(const RunOptions& opt, const catalog::SongGroup& group, int song_group_idx,
+                              const std::string& dataset_dir);
+
+std::string progress_dir(const std::string& out_dir);
+
+void save_group(const std::string& out_dir, const std::string& fingerprint, const GroupOutcome& outcome,
+                const io::Json& records);
+
+// nullopt when absent, unreadable or stale.
+std::optional<SavedGroup> load_group(const std::string& out_dir, int song_group_idx, const std::string& fingerprint);
+
+}  // namespace cartography::pipeline
