@@ -163,6 +163,11 @@ RunStore RunStore::create(const std::string& path, MPI_Comm comm) {
   MPI_Comm_rank(comm, &impl->rank);
   impl->path = path;
   impl->partial_path = path + ".partial";
+  // A finished file from an earlier run must not outlive the start of a new one.
+  if (impl->rank == 0) {
+    std::error_code ec;
+    std::filesystem::remove(path, ec);
+  }
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors become StoreError, not stderr noise
   Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "create file access list");
   check(H5Pset_fapl_mpio(fapl.get(), comm, MPI_INFO_NULL), "MPI-IO driver");
