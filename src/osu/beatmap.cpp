@@ -1,0 +1,159 @@
+#include "osu/beatmap.hpp"
+
+#include <fstream>
+#include <optional>
+#include <sstream>
+
+#include "osu/hit_objects.hpp"
+#include "osu/python_number.hpp"
+#include "osu/python_text.hpp"
+#include "osu/sections.hpp"
+
+namespace cartography::osu {
+namespace {
+
+// Line of a byte offset, counting line ends the way universal newlines do.
+int64_t line_of_offset(std::string_view text, size_t offset) {
+  LineReader reader(text.substr(0, offset));
+  std::string_view line;
+  int64_t count = 0;
+  while (reader.next(line)) count = reader.line_number();
+  const bool at_line_start = offset == 0 || text[offset - 1] == '\n' || text[offset - 1] == '\r';
+  return at_line_start ? count + 1 : count;
+}
+
+void check_utf8(std::string_view text, const std::string& file) {
+  if (const auto bad = first_invalid_utf8(text)) {
+    std::ostringstream why;
+    why << "not valid UTF-8 (byte 0x" << std::hex << static_cast<int>(static_cast<unsigned char>(text[*bad]))
+        << std::dec << " at offset " << *bad << ")";
+    throw ChartError(file, line_of_offset(text, *bad), why.str());
+  }
+}
+
+// Reads the reference's required and optional [Section] Key values, in the reference's order.
+class FieldReader {
+ public:
+  FieldReader(const Sections& sections, const std::string& file) : sections_(sections), file_(file) {}
+
+  const KeyValue& required(std::string_view section, std::string_view key) const {
+    if (const auto* kv = sections_.find(section, key)) return *kv;
+    throw ChartError(file_, 0, "missing [" + std::string(section) + "] " + std::string(key));
+  }
+  std::string text(std::string_view section, std::string_view key) const {
+    return std::string(required(section, key).value);
+  }
+  double number(std::string_view section, std::string_view key) const { return parse_number(required(section, key), key); }
+  double number_or(std::string_view section, std::string_view key, double fallback) const {
+    const auto* kv = sections_.find(section, key);
+    return kv ? parse_number(*kv, key) : fallback;
+  }
+  int64_t integer(std::string_view section, std::string_view key) const { return parse_integer(required(section, key), key); }
+  int64_t integer_or(std::string_view section, std::string_view key, int64_t fallback) const {
+    const auto* kv = sections_.find(section, key);
+    return kv ? parse_integer(*kv, key) : fallback;
+  }
+  const std::vector<SectionLine>& list(std::string_view section) const {
+    if (const auto* l = sections_.list(section)) return *l;
+    throw ChartError(file_, 0, "missing [" + std::string(section) + "] section");
+  }
+
+ private:
+  double parse_number(const KeyValue& kv, std::string_view key) const {
+    const auto v = python_float(kv.value);
+    if (!v) throw ChartError(file_, kv.line, std::string(key) + " is not a number: '" + std::string(kv.value) + "'");
+    return *v;
+  }
+  // Saturated beyond int64: the reference keeps any size, and only the value's identity
+  // (Mode == 0) is ever used.
+  int64_t parse_integer(const KeyValue& kv, std::string_view key) const {
+    const auto v = python_int(kv.value);
+    if (!v) throw ChartError(file_, kv.line, std::string(key) + " is not an integer: '" + std::string(kv.value) + "'");
+    return v->value;
+  }
+
+  const Sections& sections_;
+  const std::string& file_;
+};
+
+BeatmapMetadata read_metadata(const FieldReader& fields) {
+  BeatmapMetadata m;
+  m.audio_filename = fields.text("General", "AudioFilename");
+  m.mode = fields.integer("General", "Mode");
+  m.title = fields.text("Metadata", "Title");
+  m.artist = fields.text("Metadata", "Artist");
+  m.creator = fields.text("Metadata", "Creator");
+  m.version = fields.text("Metadata", "Version");
+  m.hp = fields.number("Difficulty", "HPDrainRate");
+  m.cs = fields.number("Difficulty", "CircleSize");
+  m.od = fields.number("Difficulty", "OverallDifficulty");
+  m.ar = fields.number_or("Difficulty", "ApproachRate", 7.0);
+  m.slider_multiplier = fields.number("Difficulty", "SliderMultiplier");
+  m.slider_tick_rate = fields.number("Difficulty", "SliderTickRate");
+  m.beat_divisor = fields.integer_or("Editor", "BeatDivisor", 4);
+  return m;
+}
+
+// Breaks are not encoded, but the reference parses them and a malformed event line (fewer
+// than two fields, a break without exactly one end time) rejects the map there.
+std::vector<Break> parse_breaks(const std::vector<SectionLine>& lines, const std::string& file) {
+  std::vector<Break> breaks;
+  for (const auto& entry : lines) {
+    const std::string_view text = entry.text;
+    const size_t first = text.find(',');
+    if (first == std::string_view::npos) throw ChartError(file, entry.line, "event needs a type and a time");
+    const std::string_view type = text.substr(0, first);
+    if (type != "2" && type != "Break") continue;
+    const std::string_view rest = text.substr(first + 1);
+    const size_t second = rest.find(',');
+    if (second == std::string_view::npos || rest.find(',', second + 1) != std::string_view::npos)
+      throw ChartError(file, entry.line, "break needs exactly a start and an end time");
+    auto integral = [&](std::string_view field) {
+      const auto v = python_float(field);
+      const auto t = v ? python_trunc(*v) : std::nullopt;
+      if (!t) throw ChartError(file, entry.line, "break time is not a finite number: '" + std::string(field) + "'");
+      return *t;
+    };
+    breaks.push_back({integral(rest.substr(0, second)), integral(rest.substr(second + 1))});
+  }
+  return breaks;
+}
+
+}  // namespace
+
+Beatmap::Beatmap(std::string source_name, BeatmapMetadata metadata, std::vector<TimingPoint> timing_points,
+                 std::vector<HitObject> hit_objects, std::vector<Slider> sliders, std::vector<Break> breaks,
+                 std::vector<Repair> repairs)
+    : source_name_(std::move(source_name)),
+      metadata_(std::move(metadata)),
+      timing_points_(std::move(timing_points)),
+      hit_objects_(std::move(hit_objects)),
+      sliders_(std::move(sliders)),
+      breaks_(std::move(breaks)),
+      repairs_(std::move(repairs)) {}
+
+Beatmap parse_beatmap(std::string_view text, const std::string& source_name) {
+  check_utf8(text, source_name);
+  const Sections sections = split_sections(text);
+  const FieldReader fields(sections, source_name);
+  BeatmapMetadata metadata = read_metadata(fields);
+  const auto& object_lines = fields.list("HitObjects");
+  const auto& timing_lines = fields.list("TimingPoints");
+  auto timing = parse_timing_points(timing_lines, source_name);
+  auto objects = parse_hit_objects(object_lines, timing, metadata.slider_multiplier, source_name);
+  const auto* events = sections.list("Events");
+  auto breaks = events ? parse_breaks(*events, source_name) : std::vector<Break>{};
+  return Beatmap(source_name, std::move(metadata), std::move(timing), std::move(objects.objects),
+                 std::move(objects.sliders), std::move(breaks), std::move(objects.repairs));
+}
+
+Beatmap read_beatmap(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ChartError(path, 0, "cannot open the file");
+  std::ostringstream content;
+  content << in.rdbuf();
+  if (in.bad()) throw ChartError(path, 0, "cannot read the file");
+  return parse_beatmap(content.str(), path);
+}
+
+}  // namespace cartography::osu
