@@ -6,8 +6,11 @@
 // encoder and VAE. Synthesis v2 (no published code) is compared with make_expected.py's numpy.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <map>
+#include <sstream>
 
+#include "io/json.hpp"
 #include "stats/json_compare.hpp"
 #include "stats/npz.hpp"
 #include "stats/synthesis.hpp"
@@ -156,6 +159,24 @@ TEST_F(CorpusSmallParity, TracksAndSynthesisV1AreBitIdentical) {
   EXPECT_GT(testing::expect_json_near(to_json(summarize_synthesis_v1(beatmaps(), b), a, b),
                                       testing::load_json(ref + "synthesis_results.json"), 0.0),
             400);
+}
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// What the pipeline will write: the same bytes as the reference's json.dump(indent=2).
+TEST_F(CorpusSmallParity, ResultFilesAreByteIdenticalWhenWrittenPythonStyle) {
+  const auto a = track_a();
+  const auto b = track_b();
+  const std::string ref = kData + "/corpus_small_reference/";
+  EXPECT_EQ(io::dump_python_style(to_json(a)), slurp(ref + "track_a_results.json"));
+  EXPECT_EQ(io::dump_python_style(to_json(b)), slurp(ref + "track_b_results.json"));
+  EXPECT_EQ(io::dump_python_style(to_json(summarize_synthesis_v1(beatmaps(), b), a, b)),
+            slurp(ref + "synthesis_results.json"));
 }
 
 TEST_F(CorpusSmallParity, SynthesisV2MatchesNumpy) {
