@@ -1,6 +1,8 @@
 // Which encodings are compared with which (SPEC §7): only inside a song group, every pair i < j
 // of the group's members (manifest order) whose creators differ, over the group's shortest
 // length. Groups never split across ranks, so a rank that owns a group computes all its pairs.
+// Members are assumed uniquely keyed (ours): the reference keys them by file name, so two
+// representatives whose names collide collapse into one there (SPEC §3).
 #pragma once
 
 #include <cstdint>

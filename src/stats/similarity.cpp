@@ -80,6 +80,7 @@ double cosine(std::span<const T> a, std::span<const T> b) {
   if (norm_a == T(0) || norm_b == T(0)) return 0.0;
   const T dot = blas_dot<T>(n, in_a, in_b);
   const T denominator = norm_a * norm_b;
+  if (denominator == T(0)) return 0.0;  // norms so small their product underflows (numpy: inf)
   return static_cast<double>(T(dot / denominator));
 }
 

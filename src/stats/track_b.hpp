@@ -77,8 +77,10 @@ struct TrackBSummary {
   TrackBTaxonomy taxonomy;
 };
 
-// pairs and members in canonical order (checked). Members of songs without pairs are ignored;
-// a song with pairs must have its members.
+// pairs and members in canonical order (checked). members: every member of every analysed
+// group (same-creator members included: they count in their creator's mean), computed with the
+// group's common length. Members of songs without pairs are ignored; a song with pairs must
+// have its members. Per-dim statistics cover all D latent rows (the reference loops over 32).
 TrackBSummary summarize_track_b(std::span<const TrackBPair> pairs,
                                 std::span<const TrackBMember> members);
 
