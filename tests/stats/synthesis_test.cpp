@@ -76,7 +76,9 @@ TEST_F(SynthesisTest, PerBeatmapMapsMatchNumpy) {
       for (int64_t c = 0; c < 9; ++c) {
         const auto& cell = e.at("raw")[size_t(r)][size_t(c)];
         EXPECT_EQ(bool(rec.raw.valid[size_t(r * 9 + c)]), !cell.is_null()) << w << " raw valid";
-        if (!cell.is_null()) EXPECT_NEAR(rec.raw.r.at(r, c), cell.get<double>(), 1e-12) << w;
+        if (!cell.is_null()) {
+          EXPECT_NEAR(rec.raw.r.at(r, c), cell.get<double>(), 1e-12) << w;
+        }
       }
     }
     EXPECT_EQ(rec.downsampled.has_value(), e.contains("downsampled")) << w;

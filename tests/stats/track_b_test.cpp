@@ -96,7 +96,9 @@ TEST_F(TrackBTest, RankingIsStableByMeanPearsonDescending) {
     const auto& prev = s.dims[s.ranking[i - 1]];
     const auto& cur = s.dims[s.ranking[i]];
     EXPECT_GE(prev.pearson.mean, cur.pearson.mean);
-    if (prev.pearson.mean == cur.pearson.mean) EXPECT_LT(prev.dim, cur.dim);
+    if (prev.pearson.mean == cur.pearson.mean) {
+      EXPECT_LT(prev.dim, cur.dim);
+    }
   }
 }
 
