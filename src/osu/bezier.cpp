@@ -40,6 +40,19 @@ Vec2 bernstein_running_form(const Vec2* points, size_t n, double t) {
   return decay * sum;
 }
 
+// Rules for up to 64 nodes (segments of up to 163 points, i.e. every real slider) are built
+// once and shared read-only; Newton-solving them per segment dominated parsing.
+constexpr int kTabulatedRules = 64;
+
+const QuadratureRule& tabulated_rule(int nodes) {
+  static const std::vector<QuadratureRule> rules = [] {
+    std::vector<QuadratureRule> table;
+    for (int n = 0; n <= kTabulatedRules; ++n) table.push_back(gauss_legendre(n));
+    return table;
+  }();
+  return rules[static_cast<size_t>(nodes)];
+}
+
 std::vector<Vec2> hodograph(const std::vector<Vec2>& points) {
   std::vector<Vec2> out;
   if (points.size() < 2) return out;
@@ -60,7 +73,8 @@ double bezier_length(const std::vector<Vec2>& points) {
   const auto derivative = hodograph(points);
   if (derivative.empty()) return 0.0;  // numpy: the hodograph of one point is empty; sum 0
   const int nodes = static_cast<int>(5 * std::sqrt(static_cast<double>(points.size())));
-  const QuadratureRule rule = gauss_legendre(nodes);
+  const QuadratureRule fresh = nodes > kTabulatedRules ? gauss_legendre(nodes) : QuadratureRule{};
+  const QuadratureRule& rule = nodes > kTabulatedRules ? fresh : tabulated_rule(nodes);
   std::vector<double> terms(rule.nodes.size());
   for (size_t k = 0; k < terms.size(); ++k) {
     const Vec2 h = bezier_at(derivative.data(), derivative.size(), .5 * (rule.nodes[k] + 1));

@@ -112,22 +112,28 @@ double out_of_range_value(std::string_view s) {
   return negative ? -value : value;
 }
 
+// A decimal float without separators (correctly rounded, like Python's dtoa).
+std::optional<double> decimal_float(std::string_view s) {
+  if (!is_decimal_float(s)) return std::nullopt;
+  const char* first = s.data();
+  const char* last = first + s.size();
+  if (*first == '+') ++first;  // from_chars takes '-' only
+  double value = 0.0;
+  const auto [ptr, ec] = std::from_chars(first, last, value, std::chars_format::general);
+  if (ec == std::errc::result_out_of_range) return out_of_range_value(s);
+  if (ec != std::errc() || ptr != last) return std::nullopt;
+  return value;
+}
+
 }  // namespace
 
 std::optional<double> python_float(std::string_view text) {
   const std::string_view s = python_strip(text);
   if (s.empty() || !is_ascii(s)) return std::nullopt;
   if (auto special = special_float(s)) return special;
+  if (s.find('_') == std::string_view::npos) return decimal_float(s);
   const auto plain = remove_digit_separators(s);
-  if (!plain || !is_decimal_float(*plain)) return std::nullopt;
-  const char* first = plain->data();
-  const char* last = first + plain->size();
-  if (*first == '+') ++first;  // from_chars takes '-' only
-  double value = 0.0;
-  const auto [ptr, ec] = std::from_chars(first, last, value, std::chars_format::general);
-  if (ec == std::errc::result_out_of_range) return out_of_range_value(*plain);
-  if (ec != std::errc() || ptr != last) return std::nullopt;
-  return value;
+  return plain ? decimal_float(*plain) : std::nullopt;
 }
 
 std::optional<PythonInt> python_int(std::string_view text) {
