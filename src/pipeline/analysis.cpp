@@ -1,6 +1,7 @@
 #include "pipeline/analysis.hpp"
 
 #include <chrono>
+#include <set>
 
 #include "catalog/registry.hpp"
 #include "pipeline/latent_stage.hpp"
@@ -103,7 +104,7 @@ void write_root_outputs(const RunOptions& opt, const std::vector<GroupOutcome>& 
   stats::SynthesisV1 v1 = stats::summarize_synthesis_v1(merged.beatmaps, b);
   io::write_json_file(opt.out_dir + "/results/synthesis/synthesis_results.json", stats::to_json(v1, a, b));
   io::write_json_file(opt.out_dir + "/results/synthesis/synthesis_v2.json",
-                      stats::synthesis_v2_json(merged.beatmaps, a, b));
+                      stats::to_json(stats::average_synthesis_v2(merged.beatmaps)));
 }
 
 }  // namespace cartography::pipeline

@@ -1,22 +1,39 @@
 #include "pipeline/latent_stage.hpp"
 
-#include "common/plugin.hpp"
-#include "latent/latent_plugin.hpp"
+#include "latent/latent_client.hpp"
 
 namespace cartography::pipeline {
 
-LatentStage::LatentStage(std::unique_ptr<latent::LatentEncoder> encoder, const RunOptions& opt)
-    : encoder_(std::move(encoder)), options_(opt) {}
+LatentStage::LatentStage(std::unique_ptr<latent::LatentClient> client, const RunOptions& opt)
+    : client_(std::move(client)), options_(opt) {}
 LatentStage::~LatentStage() = default;
 
 std::shared_ptr<LatentStage> LatentStage::open(const RunOptions& opt) {
-  (void)opt;
-  throw std::runtime_error("latent stage not wired yet");
+  latent::LatentOptions o;
+  o.checkpoint = opt.checkpoint.c_str();
+  o.force_cpu = opt.force_cpu ? 1 : 0;
+  try {
+    return std::shared_ptr<LatentStage>(new LatentStage(std::make_unique<latent::LatentClient>(o), opt));
+  } catch (const std::exception& e) {
+    throw std::runtime_error("latent model (" + opt.checkpoint + "): " + e.what());
+  }
 }
 
+std::string LatentStage::device() const { return client_->info().device; }
+
 void LatentStage::encode(EncodedMap& m, std::vector<Skip>& skips) {
-  (void)m;
-  (void)skips;
+  const int64_t dims = client_->info().emb_dim, steps = client_->latent_frames(m.frames);
+  std::vector<float> z(static_cast<size_t>(dims * steps));
+  try {
+    if (options_.latent == "sample") client_->sample(m.signal.data(), m.frames, options_.seed, z.data());
+    else client_->encode(m.signal.data(), m.frames, z.data(), nullptr);
+  } catch (const std::exception& e) {
+    skips.push_back({"latent", m.entry.osu_path, e.what()});
+    return;
+  }
+  m.latent = std::move(z);
+  m.latent_dims = dims;
+  m.latent_frames = steps;
 }
 
 }  // namespace cartography::pipeline

@@ -9,23 +9,28 @@
 #include "pipeline/run_options.hpp"
 
 namespace cartography::latent {
-class LatentEncoder;
+class LatentClient;
 }
 
 namespace cartography::pipeline {
 
 class LatentStage {
  public:
-  // Loads the plugin and the checkpoint; throws with the reason when either fails.
+  // Loads the plugin and the checkpoint on this rank's device (GPU by node-local rank when
+  // CUDA is there, else CPU); throws with the reason when either fails.
   static std::shared_ptr<LatentStage> open(const RunOptions& opt);
   ~LatentStage();
 
-  // Fills m.latent (posterior mean, or a seeded sample); a failure becomes a Skip.
+  // Fills m.latent: the posterior mean, or with --latent sample a draw seeded with the run's
+  // seed for every map (so a map's latent does not depend on which rank drew it).
+  // A failure becomes a Skip and leaves the map without a latent.
   void encode(EncodedMap& m, std::vector<Skip>& skips);
 
+  std::string device() const;
+
  private:
-  explicit LatentStage(std::unique_ptr<latent::LatentEncoder> encoder, const RunOptions& opt);
-  std::unique_ptr<latent::LatentEncoder> encoder_;
+  LatentStage(std::unique_ptr<latent::LatentClient> client, const RunOptions& opt);
+  std::unique_ptr<latent::LatentClient> client_;
   RunOptions options_;
 };
 

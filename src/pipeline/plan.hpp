@@ -2,6 +2,7 @@
 // rank, and results never depend on it (rank 0 orders everything canonically).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <utility>
 #include <vector>
