@@ -59,7 +59,11 @@ io::Json summary_json(const RunCounts& c, const std::vector<Skip>& skips, const 
             {"indexed", c.archives_indexed},
             {"in_multi_mapper_groups", c.archives_in_groups},
             {"used", c.archives_used},
-            {"skipped", c.archives_seen - c.archives_used}}},
+            // Every archive is in exactly one of these; the skips list says why for the first
+            // and last (stage "index", and the archive's own skips).
+            {"not_indexed", c.archives_seen - c.archives_indexed},
+            {"single_mapper_song", c.archives_indexed - c.archives_in_groups},
+            {"in_group_but_unused", c.archives_in_groups - c.archives_used}}},
           {"groups", {{"multi_mapper", c.groups}, {"analysed", c.groups_analysed}, {"resumed", c.groups_resumed}}},
           {"registry_entries", c.registry_entries},
           {"representatives", c.representatives},
