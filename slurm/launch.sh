@@ -33,7 +33,7 @@ carto_step_pid=
 carto_requeued=0
 
 carto_on_usr1() {
-  carto_log "time limit near: requeueing (attempt ${SLURM_RESTART_COUNT:-0} ends, the next one resumes)"
+  carto_log "time limit near: requeueing (attempt $(( ${SLURM_RESTART_COUNT:-0} + 1 )) ends, the next one resumes)"
   if timeout 60 scontrol requeue "$SLURM_JOB_ID"; then
     carto_requeued=1
   else
@@ -54,6 +54,10 @@ carto_launch() {
   local bin=${CARTOGRAPHY_BIN:-${CARTOGRAPHY_ROOT}/build/bin/cartography}
   [ -x "$bin" ] || { carto_log "cartography binary not found: $bin (set CARTOGRAPHY_BIN or build)"; return 2; }
   [ -f "$job" ] || { carto_log "job file not found: $job"; return 2; }
+  # From here on a signal requeues or stops the job instead of killing this shell outright.
+  trap carto_on_usr1 USR1
+  trap carto_on_term TERM INT
+  carto_log "attempt $(( ${SLURM_RESTART_COUNT:-0} + 1 )) on ${SLURM_JOB_NUM_NODES:-?} node(s), ${SLURM_NTASKS:-?} rank(s): $(hostname -s)"
   if [ -n "${CARTO_SETUP:-}" ]; then
     carto_log "setup: $CARTO_SETUP"
     eval "$CARTO_SETUP"
@@ -64,12 +68,11 @@ carto_launch() {
     export SRUN_CPUS_PER_TASK=$SLURM_CPUS_PER_TASK
     export OMP_NUM_THREADS=$SLURM_CPUS_PER_TASK
   fi
-
-  carto_log "attempt $(( ${SLURM_RESTART_COUNT:-0} + 1 )) on ${SLURM_JOB_NUM_NODES:-?} node(s), ${SLURM_NTASKS:-?} rank(s): $(hostname -s)"
   carto_log "$bin run --job $job --resume $*"
-
-  trap carto_on_usr1 USR1
-  trap carto_on_term TERM INT
+  if [ "$carto_requeued" = 1 ]; then
+    carto_log "requeued or stopped during setup: not starting the step"
+    return 0
+  fi
 
   # The step may not outlive the allocation; timeout only matters when the time limit is
   # unknown to squeue (then 0 = no extra limit).

@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# CTest (label slurm): starts a real single-node Slurm (munged, slurmctld, slurmd), submits
+# jobs/quickstart.yaml through slurm/submit.sh -> slurm/cpu.sbatch (2 ranks, srun --mpi=pmix),
+# checks the outputs, and stops the daemons it started (trap, also on failure).
+#
+#   slurm_test.sh quickstart <source dir> <build dir>
+#       sbatch --wait; the job must succeed and its outputs pass check_run.py.
+#   slurm_test.sh requeue <source dir> <build dir>
+#       the first attempt waits (CARTO_SETUP); the test sends USR1 to the batch shell as Slurm's
+#       --signal=B:USR1@N would before the time limit; the job must requeue itself, start
+#       again (SLURM_RESTART_COUNT=1), run with --resume and finish with the same checks.
+#
+# Needs root (the daemons run as root; munged as munge). Exit 77 (skipped) when not root.
+# Outputs and logs stay under <build dir>/tests/slurm/<mode>/ for inspection.
+set -euo pipefail
+
+mode=${1:?mode}
+src=$(realpath "${2:?source dir}")
+build=$(realpath "${3:?build dir}")
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
+if [ "$(id -u)" != 0 ]; then
+  echo "SKIP: the Slurm test starts munged/slurmctld/slurmd and needs root"
+  exit 77
+fi
+for c in slurmctld slurmd munged munge unmunge sbatch srun scontrol squeue sinfo scancel setpriv python3; do
+  command -v "$c" >/dev/null || { echo "FAIL: $c not found (scripts/install-deps.sh installs slurm-wlm and munge)"; exit 1; }
+done
+bin=$build/bin/cartography
+[ -x "$bin" ] || { echo "FAIL: $bin not built"; exit 1; }
+
+work=$build/tests/slurm/$mode
+rm -rf "$work"
+mkdir -p "$work/logs"
+# Daemon state in a short /tmp path: slurmd's unix sockets must fit in 108 bytes.
+state=$(mktemp -d /tmp/carto-slurm.XXXXXX)
+
+# shellcheck source=cluster.sh
+source "$here/cluster.sh"
+
+finish() {
+  local rc=$?
+  trap - EXIT INT TERM
+  set +e
+  cluster_down "$state"
+  if [ $rc -ne 0 ]; then
+    mkdir -p "$work/cluster-logs"
+    cp -r "$state/log/." "$work/cluster-logs/" 2>/dev/null
+    echo "---- job logs ($work/logs) ----"
+    tail -n 40 "$work"/logs/*.out 2>/dev/null
+    echo "---- slurmctld/slurmd (copied to $work/cluster-logs) ----"
+    tail -n 15 "$state"/log/slurmctld.log "$state"/log/slurmd.log 2>/dev/null
+  fi
+  rm -rf "$state"
+  exit $rc
+}
+trap finish EXIT
+trap 'exit 130' INT TERM
+
+cluster_up "$state" 4
+
+# The site defaults of slurm/defaults.env, replaced by this cluster's (environment wins there).
+export CARTO_CPU_PARTITION=debug CARTO_CPU_NODES=1 CARTO_CPU_TASKS_PER_NODE=2 CARTO_CPU_CPUS_PER_TASK=1
+export CARTO_CPU_MEM_PER_CPU=
+export SBATCH_TIMELIMIT=10 SBATCH_ACCOUNT= SBATCH_QOS= SBATCH_CONSTRAINT= SBATCH_RESERVATION=
+export CARTO_BUILD_DIR=$build CARTO_LOG_DIR=$work/logs
+export CARTO_REQUEUE_SIGNAL_S=60
+unset SBATCH_PARTITION SBATCH_WAIT CARTOGRAPHY_PLUGIN_DIR
+
+job=$src/jobs/quickstart.yaml
+out=$work/out
+# The quickstart job with every stage when its checkpoint is there; Track A alone otherwise.
+ckpt=$(sed -n 's/^checkpoint:[[:space:]]*//p' "$job" | head -1)
+run_args=(--out "$out")
+check_args=()
+if [ -n "$ckpt" ] && [ "$ckpt" != none ] && [ -f "$(dirname "$job")/$ckpt" ]; then
+  check_args+=(--track-b)
+else
+  echo "note: $ckpt not found next to $job: the job runs Track A only (--checkpoint none)"
+  run_args+=(--checkpoint none)
+fi
+
+status_of_log() {  # the last "step finished with status N" of a job log
+  sed -n 's/.*step finished with status \([0-9]*\).*/\1/p' "$1" | tail -1
+}
+
+case "$mode" in
+  quickstart)
+    rc=0
+    CARTO_SUBMIT_TIMEOUT=420 timeout 480 "$src/slurm/submit.sh" "$job" cpu --wait -- "${run_args[@]}" \
+      >"$work/submit.out" 2>&1 || rc=$?
+    cat "$work/submit.out"
+    log=$(ls "$work"/logs/carto-quickstart-*.out 2>/dev/null | head -1)
+    [ -n "$log" ] || { echo "FAIL: no job log in $work/logs"; exit 1; }
+    echo "---- $log ----"
+    cat "$log"
+    [ "$rc" = 0 ] || { echo "FAIL: sbatch --wait returned $rc"; exit 1; }
+    [ "$(status_of_log "$log")" = 0 ] || { echo "FAIL: the step did not report status 0"; exit 1; }
+    grep -q "2 rank(s)" "$log" || { echo "FAIL: the job did not get 2 ranks"; exit 1; }
+    ;;
+
+  requeue)
+    # First attempt: park in an interruptible wait (traps run during `wait`), like a long run.
+    export CARTO_SETUP='if [ "${SLURM_RESTART_COUNT:-0}" = 0 ]; then echo "first attempt: waiting for USR1"; sleep 300 & wait $!; fi'
+    CARTO_SUBMIT_TIMEOUT=60 timeout 90 "$src/slurm/submit.sh" "$job" cpu -- "${run_args[@]}" >"$work/submit.out" 2>&1
+    cat "$work/submit.out"
+    id=$(sed -n 's/^Submitted batch job \([0-9]*\).*/\1/p' "$work/submit.out")
+    [ -n "$id" ] || { echo "FAIL: no job id"; exit 1; }
+    log=$work/logs/carto-quickstart-$id.out
+    for i in $(seq 1 240); do
+      grep -q "first attempt: waiting" "$log" 2>/dev/null && break
+      sleep 0.5
+    done
+    grep -q "first attempt: waiting" "$log" || { echo "FAIL: the first attempt never started"; cat "$log" 2>/dev/null; exit 1; }
+    # What --signal=B:USR1@N does at N seconds before the time limit.
+    timeout 30 scancel --batch --signal=USR1 "$id"
+    # Wait for the job to leave the queue. A requeued job comes back PENDING with a begin time
+    # two minutes ahead (Slurm's requeue delay); the test moves that to now.
+    released=0
+    for i in $(seq 1 480); do
+      st=$(timeout 10 squeue -h -j "$id" -o "%T %r" 2>/dev/null || true)
+      [ -z "$st" ] && break
+      if [ "$released" = 0 ] && [ "$st" = "PENDING BeginTime" ]; then
+        timeout 10 scontrol update JobId="$id" StartTime=now && released=1
+      fi
+      sleep 1
+    done
+    [ -z "$st" ] || { echo "FAIL: job $id still $st after 8 minutes"; exit 1; }
+    echo "---- $log ----"
+    cat "$log"
+    grep -q "time limit near: requeueing" "$log" || { echo "FAIL: the USR1 handler did not run"; exit 1; }
+    grep -q "attempt 2 on" "$log" || { echo "FAIL: the job did not start a second attempt"; exit 1; }
+    [ "$(grep -c 'first attempt: waiting' "$log")" = 1 ] || { echo "FAIL: the setup wait ran twice"; exit 1; }
+    [ "$(status_of_log "$log")" = 0 ] || { echo "FAIL: the second attempt did not finish with status 0"; exit 1; }
+    ;;
+
+  *)
+    echo "unknown mode $mode"
+    exit 2
+    ;;
+esac
+
+timeout 120 python3 "$here/check_run.py" "$out" --ranks 2 --archives 37 "${check_args[@]}" \
+  --reference-index "$src/tests/data/corpus_small_reference/multi_mapper_index.json"
+echo "PASS: slurm $mode"
