@@ -25,12 +25,13 @@ struct EncodeOsuOptions {
   std::string chart;
   int64_t frames = 0;
   std::string out;
-  int64_t block_frames = 32768;
+  int64_t block_frames = 16384;
+  int threads = 2;  // the encoder spawns its second thread only for blocks of 4096+ frames
 };
 
 void write_encoding(const osu::Beatmap& beatmap, const EncodeOsuOptions& o, const std::string& path) {
   const int64_t L = o.frames, block = std::max<int64_t>(1, std::min(o.block_frames, L));
-  encode::SignalEncoder encoder(beatmap);
+  encode::SignalEncoder encoder(beatmap, {.threads = o.threads});
   io::NpyWriter<double> writer(path, {encode::kRows, L});
   std::vector<double> buffer(static_cast<size_t>(encode::kRows * block));
   for (int64_t first = 0; first < L; first += block) {
@@ -76,6 +77,9 @@ Command add_encode_osu(CLI::App& parent) {
   app->add_option("--out", o->out, "Output .npy file")->required();
   app->add_option("--block", o->block_frames, "Frames encoded per block (memory: 72 bytes per frame)")
       ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app->add_option("--threads", o->threads, "2: compute the event rows on a second thread (same result)")
+      ->check(CLI::Range(1, 2))
       ->capture_default_str();
   return {app, [o] { return encode_osu(*o); }};
 }

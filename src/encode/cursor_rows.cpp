@@ -57,16 +57,6 @@ void CursorRows::paint_object(const osu::Beatmap& beatmap, const osu::HitObject&
         Approach{current.end_pos, next->start_pos, approach_start, next->t - approach_start});
 }
 
-osu::Vec2 CursorRows::position(const Paint& what, double frame_ms) const {
-  if (const auto* hold = std::get_if<Hold>(&what)) return hold->at;
-  if (const auto* body = std::get_if<SliderBody>(&what)) {
-    const double f = floored_mod2((frame_ms - body->t) / body->slider->slide_duration);
-    return body->slider->path.position(f < 1 ? f : 2 - f);
-  }
-  const auto& move = std::get<Approach>(what);
-  return osu::lerp(move.from, move.to, (frame_ms - move.start) / move.span);
-}
-
 void CursorRows::write(double* x_out, double* y_out, osu::Vec2 p) {
   if (!std::isfinite(p.x)) {
     p.x = kPlayfieldCentre.x;
@@ -80,16 +70,31 @@ void CursorRows::write(double* x_out, double* y_out, osu::Vec2 p) {
   *y_out = p.y / 192 - 1;
 }
 
+// One run of frames [from, to) painted by `what`; out[0] is frame `from`. The paint kind is
+// decided once per run, not per frame.
+void CursorRows::fill_run(const Paint& what, int64_t from, int64_t to, double* x_out, double* y_out) {
+  auto each_frame = [&](auto position) {
+    for (int64_t f = from; f < to; ++f) write(x_out + (f - from), y_out + (f - from), position(frame_time_ms(f)));
+  };
+  if (const auto* hold = std::get_if<Hold>(&what)) {
+    each_frame([p = hold->at](double) { return p; });
+  } else if (const auto* body = std::get_if<SliderBody>(&what)) {
+    const osu::Slider& s = *body->slider;
+    each_frame([&s, t = body->t](double frame_ms) {
+      const double f = floored_mod2((frame_ms - t) / s.slide_duration);
+      return s.path.position(f < 1 ? f : 2 - f);
+    });
+  } else {
+    const auto& move = std::get<Approach>(what);
+    each_frame([&move](double frame_ms) { return osu::lerp(move.from, move.to, (frame_ms - move.start) / move.span); });
+  }
+}
+
 void CursorRows::fill(int64_t first, int64_t last, double* x_out, double* y_out) {
+  static const Paint kUnpainted = Hold{{0, 0}};  // frames no region reaches stay (0, 0)
   order_.sweep(first, last, [&](int64_t from, int64_t to, int64_t region) {
-    for (int64_t f = from; f < to; ++f) {
-      const size_t k = static_cast<size_t>(f - first);
-      if (region == PaintOrder::kNone) {
-        write(x_out + k, y_out + k, {0, 0});
-      } else {
-        write(x_out + k, y_out + k, position(paints_[static_cast<size_t>(region)], frame_time_ms(f)));
-      }
-    }
+    const Paint& what = region == PaintOrder::kNone ? kUnpainted : paints_[static_cast<size_t>(region)];
+    fill_run(what, from, to, x_out + (from - first), y_out + (from - first));
   });
 }
 

@@ -46,7 +46,7 @@ class CursorRows {
   void paint(FrameRange frames, Paint what);
   void paint_object(const osu::Beatmap& beatmap, const osu::HitObject& current, const osu::HitObject* next,
                     double preempt);
-  osu::Vec2 position(const Paint& what, double frame_ms) const;
+  void fill_run(const Paint& what, int64_t from, int64_t to, double* x_out, double* y_out);
   void write(double* x_out, double* y_out, osu::Vec2 p);
 
   PaintOrder order_;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "encode/event_log2.hpp"
 #include "encode/frame_grid.hpp"
 #include "encode/numpy_ops.hpp"
 
@@ -19,15 +20,23 @@ void fill_run(int64_t from, int64_t to, double* out, Value value) {
   for (int64_t f = from; f < to; ++f) out[f - from] = value(frame_time_ms(f));
 }
 
-}  // namespace
+const EventLog2& event_log2() {
+  static const EventLog2 table;
+  return table;
+}
 
-double event_value(double since_event_ms) {
+double event_value(double since_event_ms, const EventLog2& log2) {
   const double shifted = since_event_ms + 16;
   // log2 of anything from 2048 up is at least 11 and clipped to 11: the value is exactly 1.
-  if (shifted >= 2048) return 1.0;
-  const double log_time = std::min(std::max(std::log2(shifted), 4.0), 11.0);
+  // Below, shifted >= 16 (since >= 0), so log2 >= 4: the clip is kept for the reference's order.
+  if (!(shifted < 2048)) return 1.0;
+  const double log_time = std::min(std::max(log2(shifted), 4.0), 11.0);
   return to_signed((log_time - 4) / 7);
 }
+
+}  // namespace
+
+double event_value(double since_event_ms) { return event_value(since_event_ms, event_log2()); }
 
 void EventRow::add_event(double t_ms) {
   // time_since = frame_time - t; the region is 0 <= time_since <= 2048.
@@ -45,7 +54,8 @@ void EventRow::fill(int64_t first, int64_t last, double* out) {
       return;
     }
     const double t = times_[static_cast<size_t>(region)];
-    fill_run(from, to, out + (from - first), [t](double frame_ms) { return event_value(frame_ms - t); });
+    const EventLog2& log2 = event_log2();
+    fill_run(from, to, out + (from - first), [t, &log2](double frame_ms) { return event_value(frame_ms - t, log2); });
   });
 }
 

@@ -17,10 +17,17 @@ namespace cartography::encode {
 enum class Row : int { onset, combo, slide, sustain, whistle, finish, clap, x, y };
 inline constexpr int kRows = 9;
 
+struct EncoderOptions {
+  // 2: the five event rows of a block are computed on a second thread while this one does
+  // the others (rows are independent, so the result is the same bits). For a standalone
+  // encode on an idle machine; a pipeline that already runs one process per core keeps 1.
+  int threads = 1;
+};
+
 class SignalEncoder {
  public:
   // The beatmap must outlive the encoder.
-  explicit SignalEncoder(const osu::Beatmap& beatmap);
+  explicit SignalEncoder(const osu::Beatmap& beatmap, EncoderOptions options = {});
 
   // Writes frames [first_frame, first_frame + count): row r of frame f goes to
   // out[r * row_stride + (f - first_frame)]. Blocks are cheapest in increasing order (a
@@ -31,6 +38,9 @@ class SignalEncoder {
   int64_t guarded_values() const { return cursor_.guarded_values(); }
 
  private:
+  void encode_event_rows(int64_t first, int64_t last, double* out, int64_t row_stride);
+
+  EncoderOptions options_;
   EventRow onset_, combo_, whistle_, finish_, clap_;
   SlideRow slide_;
   SustainRow sustain_;

@@ -71,6 +71,17 @@ TEST(Streaming, OutOfOrderBlocksRestartTheSweep) {
   EXPECT_TRUE(bit_identical(out, whole));
 }
 
+TEST(Streaming, SecondThreadGivesTheSameBits) {
+  const osu::Beatmap bm = osu::read_beatmap(testing::osu_fixture("ppy-osu__100374__completed.osu"));
+  const int64_t L = 40505, block = 8192;
+  const auto whole = encode_beatmap(bm, L);
+  SignalEncoder encoder(bm, {.threads = 2});
+  std::vector<double> out(whole.size());
+  for (int64_t first = 0; first < L; first += block)
+    encoder.encode_block(first, std::min(block, L - first), out.data() + first, L);
+  EXPECT_TRUE(bit_identical(out, whole));
+}
+
 TEST(Streaming, RejectsBadArguments) {
   const osu::Beatmap bm = osu::read_beatmap(testing::osu_fixture("ppy-osu__103019__completed.osu"));
   SignalEncoder encoder(bm);
