@@ -1,0 +1,37 @@
+// `cartography synth <out_dir> --songs N --seed S [--duration s] ...`: writes a synthetic
+// multi-mapper corpus of .osz archives. The work happens in libcartography_synth.so (FFmpeg,
+// libzip), loaded only when this subcommand runs.
+#include <memory>
+
+#include "cli/command.hpp"
+#include "common/plugin.hpp"
+#include "synth/synth_options.hpp"
+
+namespace cartography::cli {
+
+Command add_synth(CLI::App& parent) {
+  auto opt = std::make_shared<synth::SynthOptions>();
+  CLI::App* app = parent.add_subcommand("synth", "Write a synthetic multi-mapper corpus of .osz archives");
+  app->add_option("out_dir", opt->out_dir, "Folder for the <beatmapset_id>.osz archives")->required();
+  app->add_option("--songs", opt->songs, "Number of songs (1-5 mappers each by default)")
+      ->check(CLI::Range(1, 100000));
+  app->add_option("--seed", opt->seed, "Seed: the same seed and options give byte-identical archives");
+  app->add_option("--duration", opt->duration_s, "Nominal song length in seconds (each song varies +-15%)")
+      ->check(CLI::Range(3.0, 1800.0));
+  app->add_option("--min-mappers", opt->min_mappers, "Fewest archives (mappers) per song")->check(CLI::Range(1, 20));
+  app->add_option("--max-mappers", opt->max_mappers, "Most archives (mappers) per song")->check(CLI::Range(1, 20));
+  app->add_option("--defects", opt->defect_rate,
+                  "Fraction of archives given one deliberate defect (missing/truncated/garbage audio, "
+                  "missing or bad Mode, overlapping objects, no .osu, no Creator)")
+      ->check(CLI::Range(0.0, 1.0));
+  app->add_option("--jobs,-j", opt->jobs, "Worker threads (0: one per hardware thread)")->check(CLI::Range(0, 1024));
+  app->add_flag("--no-manifest", [opt](int64_t) { opt->write_manifest = false; },
+                "Do not write synth_manifest.json (the corpus' ground truth)");
+  app->add_flag("--quiet,-q", opt->quiet, "No summary line");
+  return {app, [opt] {
+            using SynthFn = int(const synth::SynthOptions&);
+            return plugin_function<SynthFn>("synth", "cartography_synth_main")(*opt);
+          }};
+}
+
+}  // namespace cartography::cli
