@@ -50,5 +50,11 @@ run() {  # run <label> <dataset> <out>
 run "bad corpus" "$corpus" "$work/bad" "$@"
 run "good-only subset" "$work/good_only" "$work/good" "$@"
 
-timeout 120 python3 "$here/check_badinput.py" --expected "$expected" --dataset "$corpus" \
+# A Python that has h5py (Debian's python3-h5py; a pyenv python3 first on PATH may lack it) also
+# scans cartography.h5 for NaN/inf.
+py=python3
+for cand in python3 /usr/bin/python3; do
+  if command -v "$cand" >/dev/null && "$cand" -c 'import h5py, numpy' 2>/dev/null; then py=$cand; break; fi
+done
+timeout 300 "$py" "$here/check_badinput.py" --expected "$expected" --dataset "$corpus" \
   --bad "$work/bad" --good "$work/good"
