@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cmath>
+#include <mutex>
 #include <stdexcept>
 
 #include "osu/gauss_legendre.hpp"
@@ -40,17 +41,20 @@ Vec2 bernstein_running_form(const Vec2* points, size_t n, double t) {
   return decay * sum;
 }
 
-// Rules for up to 64 nodes (segments of up to 163 points, i.e. every real slider) are built
-// once and shared read-only; Newton-solving them per segment dominated parsing.
+// Rules for up to 64 nodes (segments of up to 163 points, i.e. every real slider) are each
+// built on first use and then shared read-only: Newton-solving them per segment dominated
+// parsing, and building all of them up front dominated a short encode-osu run.
 constexpr int kTabulatedRules = 64;
 
 const QuadratureRule& tabulated_rule(int nodes) {
-  static const std::vector<QuadratureRule> rules = [] {
-    std::vector<QuadratureRule> table;
-    for (int n = 0; n <= kTabulatedRules; ++n) table.push_back(gauss_legendre(n));
-    return table;
-  }();
-  return rules[static_cast<size_t>(nodes)];
+  struct Memo {
+    std::once_flag built;
+    QuadratureRule rule;
+  };
+  static std::array<Memo, kTabulatedRules + 1> memo;
+  Memo& m = memo[static_cast<size_t>(nodes)];
+  std::call_once(m.built, [&] { m.rule = gauss_legendre(nodes); });
+  return m.rule;
 }
 
 std::vector<Vec2> hodograph(const std::vector<Vec2>& points) {
