@@ -1,7 +1,7 @@
 #include "latent/kernels.hpp"
 
+#include <algorithm>
 #include <bit>
-#include <cstring>
 
 // Clones for AVX2/FMA and AVX-512 machines besides the baseline, picked at load time: the
 // plugin is built once and runs on whatever CPU the cluster node has.
@@ -36,62 +36,77 @@ inline float exp_poly(float x) {
 
 inline float sigmoid_poly(float x) { return 1.0f / (1.0f + exp_poly(-x)); }
 
+// The segment [s0, s1) holding frame t.
+inline void segment_of(const Segments& seg, int64_t t, int64_t& k) {
+  while (seg.bounds[k + 1] <= t) ++k;
+}
+
 }  // namespace
 
 float sigmoid(float x) { return sigmoid_poly(x); }
 
 CARTO_MULTIVERSION
-void gated_dilated_conv(const float* u, int64_t C, int64_t T, Segments seg, int64_t d,
-                        const float* wf, const float* wg, float* h, int64_t c0, int64_t c1) {
-  for (int64_t c = c0; c < c1; ++c) {
-    const float* __restrict f = u + c * T;
-    const float* __restrict g = u + (C + c) * T;
-    float* __restrict out = h + c * T;
-    const float f0 = wf[3 * c], f1 = wf[3 * c + 1], f2 = wf[3 * c + 2];
-    const float g0 = wg[3 * c], g1 = wg[3 * c + 1], g2 = wg[3 * c + 2];
-    for (int64_t k = 0; k < seg.count; ++k) {
-      const int64_t s0 = seg.bounds[k], s1 = seg.bounds[k + 1];
-      // Edges (taps that fall outside the segment read zero), then the unchecked interior.
-      auto edge = [&](int64_t t) {
-        const float fl = t - d >= s0 ? f[t - d] : 0.0f, fr = t + d < s1 ? f[t + d] : 0.0f;
-        const float gl = t - d >= s0 ? g[t - d] : 0.0f, gr = t + d < s1 ? g[t + d] : 0.0f;
-        out[t] = (f0 * fl + f1 * f[t] + f2 * fr) * sigmoid_poly(g0 * gl + g1 * g[t] + g2 * gr);
-      };
-      const int64_t lo = s0 + d < s1 ? s0 + d : s1;
-      const int64_t hi = s1 - d > lo ? s1 - d : lo;
-      for (int64_t t = s0; t < lo; ++t) edge(t);
-      for (int64_t t = lo; t < hi; ++t) {
-        const float fv = f0 * f[t - d] + f1 * f[t] + f2 * f[t + d];
-        const float gv = g0 * g[t - d] + g1 * g[t] + g2 * g[t + d];
-        out[t] = fv * sigmoid_poly(gv);
-      }
-      for (int64_t t = hi; t < s1; ++t) edge(t);
+void gated_dilated_conv(const float* u, int64_t C, Segments seg, int64_t d, const float* wf,
+                        const float* wg, float* h, int64_t t0, int64_t t1) {
+  int64_t k = 0;
+  segment_of(seg, t0, k);
+  for (int64_t t = t0; t < t1; ++t) {
+    segment_of(seg, t, k);
+    const int64_t s0 = seg.bounds[k], s1 = seg.bounds[k + 1];
+    // A tap outside the segment reads zero: point it at the centre row with weight 0.
+    const bool has_left = t - d >= s0, has_right = t + d < s1;
+    const float* __restrict mid = u + t * 2 * C;
+    const float* __restrict left = has_left ? mid - d * 2 * C : mid;
+    const float* __restrict right = has_right ? mid + d * 2 * C : mid;
+    const float lw = has_left ? 1.0f : 0.0f, rw = has_right ? 1.0f : 0.0f;
+    float* __restrict out = h + t * C;
+    for (int64_t c = 0; c < C; ++c) {
+      const float f = (lw * wf[c]) * left[c] + wf[C + c] * mid[c] + (rw * wf[2 * C + c]) * right[c];
+      const float g = (lw * wg[c]) * left[C + c] + wg[C + c] * mid[C + c] + (rw * wg[2 * C + c]) * right[C + c];
+      out[c] = f * sigmoid_poly(g);
     }
   }
 }
 
 CARTO_MULTIVERSION
-void pooled_conv_silu(const float* v, int64_t C, int64_t T, Segments seg, int64_t s,
-                      const float* w_eff, float* out, int64_t c0, int64_t c1) {
-  const int64_t K = 3 * s - 1, left = (2 * s - 1) / 2, To = T / s;
-  for (int64_t c = c0; c < c1; ++c) {
-    const float* x = v + c * T;
-    const float* w = w_eff + c * K;
-    float* y = out + c * To;
-    for (int64_t k = 0; k < seg.count; ++k) {
-      const int64_t s0 = seg.bounds[k], s1 = seg.bounds[k + 1];
-      for (int64_t j = s0 / s; j < s1 / s; ++j) {
-        const int64_t t0 = j * s - left;
-        float acc = 0.0f;
-        if (t0 >= s0 && t0 + K <= s1) {
-          for (int64_t o = 0; o < K; ++o) acc += w[o] * x[t0 + o];
-        } else {
-          for (int64_t o = 0; o < K; ++o)
-            if (t0 + o >= s0 && t0 + o < s1) acc += w[o] * x[t0 + o];
-        }
-        y[j] = acc * sigmoid_poly(acc);
-      }
+void residual_and_skip(const float* rs, int64_t C, bool has_res, float keep, float* x, float* skip,
+                       bool first, int64_t t0, int64_t t1) {
+  const int64_t width = has_res ? 2 * C : C;
+  for (int64_t t = t0; t < t1; ++t) {
+    const float* __restrict row = rs + t * width;
+    const float* __restrict s = has_res ? row + C : row;
+    float* __restrict sk = skip + t * C;
+    if (has_res) {
+      float* __restrict xr = x + t * C;
+      for (int64_t c = 0; c < C; ++c) xr[c] = row[c] + keep * xr[c];
     }
+    if (first) {
+      for (int64_t c = 0; c < C; ++c) sk[c] = s[c];
+    } else {
+      for (int64_t c = 0; c < C; ++c) sk[c] += s[c];
+    }
+  }
+}
+
+CARTO_MULTIVERSION
+void pooled_conv_silu(const float* v, int64_t C, Segments seg, int64_t s, const float* w_eff,
+                      float* out, int64_t j0, int64_t j1) {
+  const int64_t K = 3 * s - 1, left = (2 * s - 1) / 2;
+  int64_t k = 0;
+  segment_of(seg, j0 * s, k);
+  for (int64_t j = j0; j < j1; ++j) {
+    segment_of(seg, j * s, k);
+    const int64_t s0 = seg.bounds[k], s1 = seg.bounds[k + 1];
+    float* __restrict y = out + j * C;
+    std::fill(y, y + C, 0.0f);
+    for (int64_t o = 0; o < K; ++o) {
+      const int64_t t = j * s - left + o;
+      if (t < s0 || t >= s1) continue;
+      const float* __restrict row = v + t * C;
+      const float* __restrict w = w_eff + o * C;
+      for (int64_t c = 0; c < C; ++c) y[c] += w[c] * row[c];
+    }
+    for (int64_t c = 0; c < C; ++c) y[c] = y[c] * sigmoid_poly(y[c]);
   }
 }
 

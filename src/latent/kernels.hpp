@@ -1,8 +1,12 @@
 // CPU loops for the fused encoder: the elementwise and depthwise work between two 1×1
 // convolutions done in one pass over memory instead of the five to ten tensor passes eager
-// PyTorch makes (on a memory-bound machine each pass over an [H, L] activation costs about as
-// much as a quarter of a 1×1 convolution). No libtorch here; the caller splits channel ranges
-// across threads.
+// PyTorch makes (on a memory-bound machine a pass over an [H, L] activation costs about a
+// quarter of a 1×1 convolution). No libtorch here; the caller splits frame ranges across
+// threads.
+//
+// Activations are time-major ([T, C], the channels of one frame contiguous): oneDNN's 1×1
+// convolutions run twice as fast on that layout (no reorder to its blocked format), and these
+// loops vectorise over channels.
 //
 // A batch is a set of independent sequences laid end to end along the frame axis
 // ("segments"): every depthwise convolution reads zeros outside the segment of the frame it
@@ -18,21 +22,26 @@ struct Segments {
   int64_t count;
 };
 
-// For channels [c0, c1) of C: with f = u[c], g = u[C + c] (rows of length T),
-//   h[c, t] = dwconv3_d(f)[t] · sigmoid(dwconv3_d(g)[t])
-// where dwconv3_d(x)[t] = w0·x[t−d] + w1·x[t] + w2·x[t+d] (zero outside t's segment).
-// wf, wg: [C, 3]. h rows have length T.
-void gated_dilated_conv(const float* u, int64_t channels, int64_t frames, Segments segments,
-                        int64_t dilation, const float* wf, const float* wg, float* h, int64_t c0,
-                        int64_t c1);
+// For frames [t0, t1) and channels c < C, with f = u[·, c] and g = u[·, C + c] (u: [T, 2C]):
+//   h[t, c] = dwconv3_d(f)[t] · sigmoid(dwconv3_d(g)[t])
+// where dwconv3_d(x)[t] = w[0,c]·x[t−d] + w[1,c]·x[t] + w[2,c]·x[t+d] (zero outside t's
+// segment). wf, wg: [3, C] (tap-major). h: [T, C].
+void gated_dilated_conv(const float* u, int64_t channels, Segments segments, int64_t dilation,
+                        const float* wf, const float* wg, float* h, int64_t t0, int64_t t1);
 
-// For channels [c0, c1) of C: a depthwise conv of kernel 2s with PyTorch 'same' padding, then
-// AvgPool(s), then x·sigmoid(x), as one strided conv with the pooled kernel
-// w_eff[o] = (1/s)·Σ_{m<s} w[o−m], o < 3s−1:
-//   out[c, j] = silu(Σ_o w_eff[c, o] · v[c, j·s − left + o]),  left = (2s−1) / 2.
-// Segment bounds are multiples of s; out rows have length T / s.
-void pooled_conv_silu(const float* v, int64_t channels, int64_t frames, Segments segments,
-                      int64_t stride, const float* w_eff, float* out, int64_t c0, int64_t c1);
+// The end of a WaveNet layer, for frames [t0, t1): rs = [res(h) | skip(h)] ([T, 2C], or
+// [T, C] holding only skip(h) when has_res is 0):
+//   x ← rs_res + keep·x   (when has_res)        skip ← rs_skip (first layer) or skip + rs_skip
+void residual_and_skip(const float* rs, int64_t channels, bool has_res, float keep, float* x,
+                       float* skip, bool first, int64_t t0, int64_t t1);
+
+// A depthwise conv of kernel 2s with PyTorch 'same' padding, then AvgPool(s), then
+// x·sigmoid(x), as one strided conv with the pooled kernel w_eff[o] = (1/s)·Σ_{m<s} w[o−m]
+// (o < 3s−1), for output frames [j0, j1) of [T/s, C]:
+//   out[j, c] = silu(Σ_o w_eff[o, c] · v[j·s − left + o, c]),  left = (2s−1) / 2.
+// v: [T, C]; segment bounds (input frames) are multiples of s; w_eff: [3s−1, C].
+void pooled_conv_silu(const float* v, int64_t channels, Segments segments, int64_t stride,
+                      const float* w_eff, float* out, int64_t j0, int64_t j1);
 
 // x ← x · sigmoid(x) over [begin, end).
 void silu_inplace(float* x, int64_t begin, int64_t end);

@@ -43,6 +43,19 @@ class TorchLatentEncoder final : public LatentEncoder {
     arch_ = read_architecture(checkpoint);
     model_ = LatentModel(arch_, options.with_decoder != 0);
     model_->load(checkpoint, device_);
+    finish(options);
+  }
+
+  TorchLatentEncoder(const LatentArchitecture& arch, uint64_t seed, const LatentOptions& options) {
+    if (options.threads > 0) at::set_num_threads(options.threads);
+    device_ = pick_device(options);
+    arch_ = arch;
+    model_ = LatentModel(arch_, options.with_decoder != 0);
+    model_->randomize(seed, device_);
+    finish(options);
+  }
+
+  void finish(const LatentOptions& options) {
     if (device_.is_cpu() && !options.use_modules) fused_.emplace(model_->encoder, arch_);
 
     const int64_t chunk = arch_.chunk();
@@ -163,38 +176,42 @@ class TorchLatentEncoder final : public LatentEncoder {
     const int64_t chunk = arch_.chunk(), D = arch_.emb_dim, X = arch_.x_dim;
     std::vector<int64_t> bounds{0};
     for (const Piece* p = begin; p != end; ++p) bounds.push_back(bounds.back() + p->window_end - p->window_begin);
-    // The input, laid end to end ([9, T]), float32 as the reference's `.float()`, zero-padded.
-    at::Tensor x = at::zeros({X, bounds.back()});
-    float* xp = x.data_ptr<float>();
+    // The input laid end to end, float32 as the reference's `.float()`, zero-padded:
+    // time-major [T, 9] for the fused path, [9, T] for the modules.
     const int64_t T = bounds.back();
+    const bool time_major = fused_.has_value();
+    at::Tensor x = time_major ? at::zeros({T, X}) : at::zeros({X, T});
+    float* xp = x.data_ptr<float>();
     for (const Piece* p = begin; p != end; ++p) {
       const LatentMap& map = maps[p->map];
       const int64_t offset = bounds[p - begin];
       const int64_t stop = std::min(p->window_end, map.frames);
       for (int64_t c = 0; c < X; ++c)
-        for (int64_t t = p->window_begin; t < stop; ++t)
-          xp[c * T + offset + t - p->window_begin] = static_cast<float>(map.x[c * map.frames + t]);
+        for (int64_t t = p->window_begin; t < stop; ++t) {
+          const int64_t at = offset + t - p->window_begin;
+          xp[time_major ? at * X + c : c * T + at] = static_cast<float>(map.x[c * map.frames + t]);
+        }
     }
-    at::Tensor out;  // [2D, T/chunk]: mu rows then logvar rows
+    at::Tensor out;  // [T/chunk, 2D]: mu columns then logvar columns
     if (fused_) {
       out = fused_->forward(x, bounds);
     } else {
       const int64_t n = end - begin, len = T / n;  // equal lengths: a batch along B
       const at::Tensor batch = x.view({X, n, len}).permute({1, 0, 2}).contiguous().to(device_);
-      auto [mu, logvar] = model_->encoder->forward(batch);
-      out = at::cat({mu, logvar}, 1).permute({1, 0, 2}).reshape({2 * D, T / chunk}).to(at::kCPU).contiguous();
+      auto [mu, logvar] = model_->encoder->forward(batch);  // [n, D, len/chunk] each
+      out = at::cat({mu, logvar}, 1).permute({0, 2, 1}).reshape({T / chunk, 2 * D}).to(at::kCPU).contiguous();
     }
     const float* op = out.data_ptr<float>();
-    const int64_t steps = T / chunk;
     for (const Piece* p = begin; p != end; ++p) {
       const LatentMap& map = maps[p->map];
       const int64_t l = arch_.latent_length(map.frames);
       const int64_t from = (bounds[p - begin] + p->core_begin - p->window_begin) / chunk;
       const int64_t n = (p->core_end - p->core_begin) / chunk, to = p->core_begin / chunk;
-      for (int64_t d = 0; d < D; ++d) {
-        if (map.mu) std::memcpy(map.mu + d * l + to, op + d * steps + from, sizeof(float) * n);
-        if (map.logvar) std::memcpy(map.logvar + d * l + to, op + (D + d) * steps + from, sizeof(float) * n);
-      }
+      for (int64_t i = 0; i < n; ++i)
+        for (int64_t d = 0; d < D; ++d) {
+          if (map.mu) map.mu[d * l + to + i] = op[(from + i) * 2 * D + d];
+          if (map.logvar) map.logvar[d * l + to + i] = op[(from + i) * 2 * D + D + d];
+        }
     }
   }
 
@@ -222,6 +239,11 @@ int local_device_index(int device_count) {
 
 std::unique_ptr<LatentEncoder> make_latent_encoder(const LatentOptions& options) {
   return std::make_unique<TorchLatentEncoder>(options);
+}
+
+std::unique_ptr<LatentEncoder> make_random_latent_encoder(const LatentArchitecture& arch, uint64_t seed,
+                                                          const LatentOptions& options) {
+  return std::make_unique<TorchLatentEncoder>(arch, seed, options);
 }
 
 }  // namespace cartography::latent

@@ -1,6 +1,7 @@
 #include "latent/model.hpp"
 
 #include <ATen/ATen.h>
+#include <ATen/CPUGeneratorImpl.h>
 #include <torch/nn/functional/padding.h>
 #include <torch/utils.h>
 
@@ -241,6 +242,24 @@ void LatentModelImpl::load(const Checkpoint& checkpoint, const torch::Device& de
     param.copy_(torch::from_blob(values.data(), param.sizes(), at::kFloat));
     param.set_requires_grad(false);
   }
+  prepare(device);
+}
+
+void LatentModelImpl::randomize(uint64_t seed, const torch::Device& device) {
+  torch::NoGradGuard no_grad;
+  at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(seed);
+  for (auto& item : named_parameters(/*recurse=*/true)) {
+    torch::Tensor& param = item.value();
+    // The bottleneck's ordinary convs: PyTorch's default bound 1/sqrt(fan_in).
+    const bool plain = item.key().find(".mu.") != std::string::npos || item.key().find(".logvar.") != std::string::npos;
+    const double bound = 1.0 / std::sqrt(static_cast<double>(arch_.h_dim));
+    param.copy_(plain ? at::rand(param.sizes(), generator) * (2 * bound) - bound : at::randn(param.sizes(), generator));
+    param.set_requires_grad(false);
+  }
+  prepare(device);
+}
+
+void LatentModelImpl::prepare(const torch::Device& device) {
   to(device);
   // Normalised weights are derived on the device that uses them (they are not parameters).
   for (const auto& module : modules(/*include_self=*/false)) {

@@ -178,12 +178,16 @@ class LatentModelImpl : public torch::nn::Module {
   // Copies every parameter from the checkpoint (same key, same shape, else CheckpointError)
   // and prepares the normalised weights. Inference only: gradients are disabled.
   void load(const Checkpoint& checkpoint, const torch::Device& device = torch::kCPU);
+  // Random weights as the reference initialises them (N(0, 1) for magnitude-preserving
+  // weights and sum logits), from `seed`: the full-size model for benchmarks, without a file.
+  void randomize(uint64_t seed, const torch::Device& device = torch::kCPU);
   const LatentArchitecture& architecture() const { return arch_; }
 
   Encoder encoder{nullptr};
   Decoder decoder{nullptr};  // null without decoder
 
  private:
+  void prepare(const torch::Device& device);
   LatentArchitecture arch_;
 };
 TORCH_MODULE(LatentModel);
