@@ -63,13 +63,36 @@ class Report {
 };
 struct Voidify {
   void operator&(Report&) {}
+  void operator&(Report&&) {}
 };
+
+// Values as text: streamable ones directly, ranges element by element.
+template <typename T>
+void print(std::ostream& os, const T& v) {
+  if constexpr (requires { os << v; }) {
+    os << v;
+  } else if constexpr (requires { v.begin(); v.end(); }) {
+    os << "{";
+    bool first = true;
+    for (const auto& e : v) {
+      os << (first ? "" : ", ");
+      print(os, e);
+      first = false;
+    }
+    os << "}";
+  } else {
+    os << "<value>";
+  }
+}
 
 template <typename A, typename B, typename Op>
 std::pair<bool, std::string> compare(const A& a, const B& b, Op op, const char* ta, const char* tb, const char* sym) {
   if (op(a, b)) return {true, {}};
   std::ostringstream os;
-  os << "expected " << ta << " " << sym << " " << tb << ", got " << a << " vs " << b;
+  os << "expected " << ta << " " << sym << " " << tb << ", got ";
+  print(os, a);
+  os << " vs ";
+  print(os, b);
   return {false, os.str()};
 }
 

@@ -95,3 +95,17 @@ TEST(StoredZip, DetectsCorruptDataByCrc) {
     EXPECT_TRUE(contains(err.what(), "CRC mismatch in entry vae_tiny/data/5")) << err.what();
   }
 }
+
+TEST(StoredZip, ReadsZip64Records) {
+  const std::string zip = make_zip({{"a/data.pkl", "pickle"}, {"a/data/0", std::string(40, 'w')}}, /*zip64=*/true);
+  TempFile f(zip);
+  StoredZip z(f.path());
+  ASSERT_EQ(z.entries().size(), 2u);
+  const StoredZip::Entry* e = z.find("a/data/0");
+  ASSERT_TRUE(e != nullptr);
+  EXPECT_EQ(e->size, 40u);
+  auto bytes = z.data(*e);
+  EXPECT_EQ(std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size()), std::string(40, 'w'));
+  auto pkl = z.data(*z.find("a/data.pkl"));
+  EXPECT_EQ(std::string(reinterpret_cast<const char*>(pkl.data()), pkl.size()), "pickle");
+}

@@ -56,7 +56,10 @@ struct ZipEntrySpec {
 };
 
 // A minimal zip archive as torch.save lays it out (local headers, data, central directory).
-inline std::string make_zip(const std::vector<ZipEntrySpec>& entries) {
+// With zip64, the central directory saturates its 32-bit fields and carries the values in
+// ZIP64 extra fields, and the ZIP64 end records precede the classic one (as writers do for
+// archives over 4 GiB).
+inline std::string make_zip(const std::vector<ZipEntrySpec>& entries, bool zip64 = false) {
   std::string out, central;
   for (const ZipEntrySpec& e : entries) {
     const uint64_t offset = out.size();
@@ -81,26 +84,50 @@ inline std::string make_zip(const std::vector<ZipEntrySpec>& entries) {
     put_le(central, e.method, 2);
     put_le(central, 0, 4);
     put_le(central, crc, 4);
-    put_le(central, e.data.size(), 4);
-    put_le(central, e.data.size(), 4);
+    put_le(central, zip64 ? 0xFFFFFFFFu : e.data.size(), 4);
+    put_le(central, zip64 ? 0xFFFFFFFFu : e.data.size(), 4);
     put_le(central, e.name.size(), 2);
-    put_le(central, 0, 2);
+    put_le(central, zip64 ? 28 : 0, 2);
     put_le(central, 0, 2);
     put_le(central, 0, 2);
     put_le(central, 0, 2);
     put_le(central, 0, 4);
-    put_le(central, offset, 4);
+    put_le(central, zip64 ? 0xFFFFFFFFu : offset, 4);
     central += e.name;
+    if (zip64) {
+      put_le(central, 0x0001, 2);
+      put_le(central, 24, 2);
+      put_le(central, e.data.size(), 8);
+      put_le(central, e.data.size(), 8);
+      put_le(central, offset, 8);
+    }
   }
   const uint64_t cd_offset = out.size();
   out += central;
+  if (zip64) {
+    const uint64_t record = out.size();
+    put_le(out, 0x06064b50, 4);
+    put_le(out, 44, 8);
+    put_le(out, 45, 2);
+    put_le(out, 45, 2);
+    put_le(out, 0, 4);
+    put_le(out, 0, 4);
+    put_le(out, entries.size(), 8);
+    put_le(out, entries.size(), 8);
+    put_le(out, central.size(), 8);
+    put_le(out, cd_offset, 8);
+    put_le(out, 0x07064b50, 4);
+    put_le(out, 0, 4);
+    put_le(out, record, 8);
+    put_le(out, 1, 4);
+  }
   put_le(out, 0x06054b50, 4);
   put_le(out, 0, 2);
   put_le(out, 0, 2);
-  put_le(out, entries.size(), 2);
-  put_le(out, entries.size(), 2);
-  put_le(out, central.size(), 4);
-  put_le(out, cd_offset, 4);
+  put_le(out, zip64 ? 0xFFFF : entries.size(), 2);
+  put_le(out, zip64 ? 0xFFFF : entries.size(), 2);
+  put_le(out, zip64 ? 0xFFFFFFFFu : central.size(), 4);
+  put_le(out, zip64 ? 0xFFFFFFFFu : cd_offset, 4);
   put_le(out, 0, 2);
   return out;
 }
