@@ -92,7 +92,9 @@ carto_launch() {
     set -e
     kill -0 "$carto_step_pid" 2>/dev/null || break
   done
-  trap - USR1 TERM INT
+  # A late USR1 (the step just finished) must not kill this shell and fail a finished job.
+  trap '' USR1
+  trap - TERM INT
   if [ "$carto_requeued" = 1 ]; then
     carto_log "step ended with status $rc after a requeue/stop request"
   else

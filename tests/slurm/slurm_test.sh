@@ -43,6 +43,11 @@ finish() {
   trap - EXIT INT TERM
   set +e
   cluster_down "$state"
+  # The requeue test's parked sleep, if the requeue left it behind.
+  if [ -f "$work/sleep.pid" ]; then
+    p=$(cat "$work/sleep.pid")
+    [ "$(cat "/proc/$p/comm" 2>/dev/null)" != sleep ] || kill "$p" 2>/dev/null
+  fi
   if [ $rc -ne 0 ]; then
     mkdir -p "$work/cluster-logs"
     cp -r "$state/log/." "$work/cluster-logs/" 2>/dev/null
@@ -101,17 +106,19 @@ case "$mode" in
 
   requeue)
     # First attempt: park in an interruptible wait (traps run during `wait`), like a long run.
-    export CARTO_SETUP='if [ "${SLURM_RESTART_COUNT:-0}" = 0 ]; then echo "first attempt: waiting for USR1"; sleep 300 & wait $!; fi'
+    # (The sleep's PID goes to a file: the requeue kills the shell but not always its orphan.)
+    export CARTO_SETUP='if [ "${SLURM_RESTART_COUNT:-0}" = 0 ]; then echo "first attempt: waiting for USR1"; sleep 300 & echo $! >"$CARTO_TEST_SLEEP_PID"; wait $!; fi'
+    export CARTO_TEST_SLEEP_PID=$work/sleep.pid
     CARTO_SUBMIT_TIMEOUT=60 timeout 90 "$src/slurm/submit.sh" "$job" cpu -- "${run_args[@]}" >"$work/submit.out" 2>&1
     cat "$work/submit.out"
     id=$(sed -n 's/^Submitted batch job \([0-9]*\).*/\1/p' "$work/submit.out")
     [ -n "$id" ] || { echo "FAIL: no job id"; exit 1; }
     log=$work/logs/carto-quickstart-$id.out
     for i in $(seq 1 240); do
-      grep -q "first attempt: waiting" "$log" 2>/dev/null && break
+      grep -qx "first attempt: waiting for USR1" "$log" 2>/dev/null && break
       sleep 0.5
     done
-    grep -q "first attempt: waiting" "$log" || { echo "FAIL: the first attempt never started"; cat "$log" 2>/dev/null; exit 1; }
+    grep -qx "first attempt: waiting for USR1" "$log" || { echo "FAIL: the first attempt never started"; cat "$log" 2>/dev/null; exit 1; }
     # What --signal=B:USR1@N does at N seconds before the time limit.
     timeout 30 scancel --batch --signal=USR1 "$id"
     # Wait for the job to leave the queue. A requeued job comes back PENDING with a begin time
@@ -130,7 +137,8 @@ case "$mode" in
     cat "$log"
     grep -q "time limit near: requeueing" "$log" || { echo "FAIL: the USR1 handler did not run"; exit 1; }
     grep -q "attempt 2 on" "$log" || { echo "FAIL: the job did not start a second attempt"; exit 1; }
-    [ "$(grep -c 'first attempt: waiting' "$log")" = 1 ] || { echo "FAIL: the setup wait ran twice"; exit 1; }
+    grep -q "cartography run --job $job --resume" "$log" || { echo "FAIL: the step was not started with --resume"; exit 1; }
+    [ "$(grep -cx 'first attempt: waiting for USR1' "$log")" = 1 ] || { echo "FAIL: the setup wait ran twice"; exit 1; }
     [ "$(status_of_log "$log")" = 0 ] || { echo "FAIL: the second attempt did not finish with status 0"; exit 1; }
     ;;
 
