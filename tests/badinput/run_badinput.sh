@@ -6,7 +6,7 @@
 #   run_badinput.sh <source dir> <build dir> [extra cartography run options]
 #
 # Track A only (--checkpoint none) unless options say otherwise. Outputs stay under
-# <build dir>/tests/badinput/ for inspection.
+# <build dir>/tests/badinput/run/ for inspection.
 set -euo pipefail
 src=$(realpath "${1:?source dir}")
 build=$(realpath "${2:?build dir}")
@@ -19,9 +19,10 @@ bin=$build/bin/cartography
 [ -x "$bin" ] || { echo "FAIL: $bin not built"; exit 1; }
 [ -f "$expected" ] || { echo "FAIL: $expected missing (scripts/make_bad_corpus.py)"; exit 1; }
 
-work=$build/tests/badinput
+work=$build/tests/badinput/run
 rm -rf "$work"
 mkdir -p "$work/good_only"
+cd "$work"
 
 # The good-only folder: the good archives and the cases EXPECTED.json marks as used.
 timeout 60 python3 - "$expected" <<'EOF' >"$work/good_only.list"
