@@ -14,6 +14,24 @@ namespace {
 // Conv weights [O, C, 1] → [O, C] in double, for folding.
 at::Tensor as_matrix(const at::Tensor& w) { return w.reshape({w.size(0), -1}).to(at::kDouble); }
 
+// a @ b in double by plain loops: libtorch would hand double matrices to the system BLAS, which
+// on Debian is the unoptimised reference BLAS (~0.1 s per 360×360 product at load time).
+at::Tensor product(const at::Tensor& a, const at::Tensor& b) {
+  const at::Tensor A = a.contiguous(), B = b.contiguous();
+  const int64_t O = A.size(0), K = A.size(1), C = B.size(1);
+  TORCH_CHECK(B.size(0) == K, "inner dimensions differ");
+  at::Tensor out = at::zeros({O, C}, A.options());
+  const double* ap = A.data_ptr<double>();
+  const double* bp = B.data_ptr<double>();
+  double* op = out.data_ptr<double>();
+  for (int64_t o = 0; o < O; ++o)
+    for (int64_t k = 0; k < K; ++k) {
+      const double aok = ap[o * K + k];
+      for (int64_t c = 0; c < C; ++c) op[o * C + c] += aok * bp[k * C + c];
+    }
+  return out;
+}
+
 // The stored form of a folded 1×1 weight: [O, C, 1, 1] float32.
 at::Tensor kernel(const at::Tensor& matrix) { return matrix.to(at::kFloat).reshape({matrix.size(0), matrix.size(1), 1, 1}).contiguous(); }
 
@@ -76,14 +94,14 @@ FusedEncoder::FusedEncoder(const Encoder& encoder, const LatentArchitecture& arc
       fused.res_skip = kernel(last ? skip : at::cat({as_matrix(layer->res->normed_weight()) * (norm * t / 0.542), skip}, 0));
       stage.layers.push_back(std::move(fused));
     }
-    stage.stage_in = kernel(at::matmul(as_matrix(down->in->normed_weight()), as_matrix(block->out_conv->normed_weight())) / 0.596);
+    stage.stage_in = kernel(product(as_matrix(down->in->normed_weight()), as_matrix(block->out_conv->normed_weight())) / 0.596);
     stage.pool_taps = pooled_taps(down->depth->normed_weight(), stage.stride);
     stage.stage_out = kernel(as_matrix(down->out->normed_weight()) / 0.596);
     stages_.push_back(std::move(stage));
   }
   const auto& bottleneck = encoder->bottleneck;
   const at::Tensor mu_logvar = at::cat({as_matrix(bottleneck->mu->weight.detach()), as_matrix(bottleneck->logvar->weight.detach())}, 0);
-  head_ = kernel(at::matmul(mu_logvar, as_matrix(trunk->downs.back()->out->normed_weight()) / 0.596));
+  head_ = kernel(product(mu_logvar, as_matrix(trunk->downs.back()->out->normed_weight()) / 0.596));
   head_bias_ = at::cat({bottleneck->mu->bias, bottleneck->logvar->bias}, 0).detach().contiguous();
 }
 
