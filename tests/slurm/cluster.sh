@@ -64,6 +64,17 @@ cluster_up() {
     *) cluster_log "$host does not resolve to a loopback address: daemons listen on all interfaces" ;;
   esac
   export SLURM_CONF=$dir/etc/slurm.conf
+  # CARTO_TEST_GRES=gpu:N: N fake GPUs (character devices that exist everywhere), so that GPU
+  # requests (--gpus-per-task, --gres) are scheduled and bound on a machine without GPUs.
+  local gres_types= node_gres=
+  if [ -n "${CARTO_TEST_GRES:-}" ]; then
+    local n=${CARTO_TEST_GRES#gpu:} i devs=(/dev/null /dev/zero /dev/full /dev/random /dev/urandom)
+    [ "$n" -le ${#devs[@]} ] || { cluster_log "at most ${#devs[@]} fake GPUs"; return 1; }
+    gres_types="GresTypes=gpu"
+    node_gres="Gres=gpu:$n"
+    : >"$dir/etc/gres.conf"
+    for ((i = 0; i < n; i++)); do echo "Name=gpu File=${devs[$i]}" >>"$dir/etc/gres.conf"; done
+  fi
   # No cgroups (proctrack/linuxproc, task/none): nothing to configure outside $dir. The node
   # advertises $cpus CPUs whatever the machine has (config_overrides), so a 2-rank job fits
   # on a small CI box next to other tests.
@@ -101,7 +112,8 @@ KillWait=5
 MinJobAge=5
 SlurmdParameters=config_overrides
 $bind
-NodeName=$host CPUs=$cpus NodeAddr=127.0.0.1 State=UNKNOWN
+$gres_types
+NodeName=$host CPUs=$cpus $node_gres NodeAddr=127.0.0.1 State=UNKNOWN
 PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP
 EOF
 

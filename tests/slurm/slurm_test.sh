@@ -5,6 +5,9 @@
 #
 #   slurm_test.sh quickstart <source dir> <build dir>
 #       sbatch --wait; the job must succeed and its outputs pass check_run.py.
+#   slurm_test.sh gpu <source dir> <build dir>
+#       slurm/gpu.sbatch on 2 fake GPUs, with --gpus-per-task=1 and with --gres=gpu:2: each must
+#       finish and bind GPUs to ranks as documented.
 #   slurm_test.sh requeue <source dir> <build dir>
 #       the first attempt waits (CARTO_SETUP); the test sends USR1 to the batch shell as Slurm's
 #       --signal=B:USR1@N would before the time limit; the job must requeue itself, start
@@ -62,11 +65,16 @@ finish() {
 trap finish EXIT
 trap 'exit 130' INT TERM
 
+# The gpu mode gets 2 fake GPUs (see cluster.sh), so that gpu.sbatch's requests are scheduled
+# and bound; the ranks then fall back to the CPU (no CUDA here).
+if [ "$mode" = gpu ]; then export CARTO_TEST_GRES=gpu:2; else unset CARTO_TEST_GRES; fi
 cluster_up "$state" 4
 
 # The site defaults of slurm/defaults.env, replaced by this cluster's (environment wins there).
 export CARTO_CPU_PARTITION=debug CARTO_CPU_NODES=1 CARTO_CPU_TASKS_PER_NODE=2 CARTO_CPU_CPUS_PER_TASK=1
 export CARTO_CPU_MEM_PER_CPU=
+export CARTO_GPU_PARTITION=debug CARTO_GPU_NODES=1 CARTO_GPU_TASKS_PER_NODE=2 CARTO_GPU_CPUS_PER_TASK=1
+export CARTO_GPU_MEM_PER_CPU= CARTO_GPU_GRES=
 export SBATCH_TIMELIMIT=10 SBATCH_ACCOUNT= SBATCH_QOS= SBATCH_CONSTRAINT= SBATCH_RESERVATION=
 export CARTO_BUILD_DIR=$build CARTO_LOG_DIR=$work/logs
 export CARTO_REQUEUE_SIGNAL_S=60
@@ -140,6 +148,37 @@ case "$mode" in
     grep -q "cartography run --job $job --resume" "$log" || { echo "FAIL: the step was not started with --resume"; exit 1; }
     [ "$(grep -cx 'first attempt: waiting for USR1' "$log")" = 1 ] || { echo "FAIL: the setup wait ran twice"; exit 1; }
     [ "$(status_of_log "$log")" = 0 ] || { echo "FAIL: the second attempt did not finish with status 0"; exit 1; }
+    ;;
+
+  gpu)
+    # gpu.sbatch twice: --gpus-per-task=1 (each rank sees its own GPU), then --gres=gpu:2 (each
+    # rank sees both). Both runs must finish (CPU fallback) and show that binding per rank.
+    for variant in per-task gres; do
+      [ "$variant" = gres ] && export CARTO_GPU_GRES=gpu:2
+      rc=0
+      # run_args without its leading "--out $out": each variant has its own output folder.
+      CARTO_SUBMIT_TIMEOUT=420 timeout 480 "$src/slurm/submit.sh" "$job" gpu --wait -- "${run_args[@]:2}" \
+        --out "$work/out-$variant" >"$work/submit-$variant.out" 2>&1 || rc=$?
+      cat "$work/submit-$variant.out"
+      id=$(sed -n 's/^Submitted batch job \([0-9]*\).*/\1/p' "$work/submit-$variant.out")
+      log=$work/logs/carto-quickstart-$id.out
+      echo "---- $log ----"
+      cat "$log" 2>/dev/null || true
+      [ "$rc" = 0 ] || { echo "FAIL: gpu.sbatch ($variant) returned $rc"; exit 1; }
+      [ "$(status_of_log "$log")" = 0 ] || { echo "FAIL: the step did not report status 0 ($variant)"; exit 1; }
+      b0=$(sed -n 's/.*binding: rank 0 .*CUDA_VISIBLE_DEVICES=\(.*\)$/\1/p' "$log")
+      b1=$(sed -n 's/.*binding: rank 1 .*CUDA_VISIBLE_DEVICES=\(.*\)$/\1/p' "$log")
+      if [ "$variant" = per-task ]; then
+        [ -n "$b0" ] && [ -n "$b1" ] && [ "$b0" != none ] && [ "$b0" != "$b1" ] ||
+          { echo "FAIL: --gpus-per-task=1 did not give each rank its own GPU (rank 0: '$b0', rank 1: '$b1')"; exit 1; }
+      else
+        [ "$b0" = "0,1" ] && [ "$b1" = "0,1" ] ||
+          { echo "FAIL: --gres=gpu:2 should show both GPUs to each rank (rank 0: '$b0', rank 1: '$b1')"; exit 1; }
+      fi
+      timeout 120 python3 "$here/check_run.py" "$work/out-$variant" --ranks 2 --archives 37 "${check_args[@]}"
+    done
+    echo "PASS: slurm gpu"
+    exit 0
     ;;
 
   *)
