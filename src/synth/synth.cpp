@@ -48,7 +48,7 @@ class ArchiveBuilder {
     const AudioVariant& variant = song_.audio[static_cast<size_t>(a_.audio_variant)];
     record_ = {a_.file_name(), a_.beatmapset_id, a_.song, a_.creator, a_.title, a_.artist,
                {}, a_.audio_filename, a_.audio_variant, variant_seconds(song_, variant),
-               defect_name(a_.defect), 0, {}};
+               defect_name(a_.defect), {}, 0, {}};
     std::vector<ZipEntry> osu = charts(variant);
     std::vector<ZipEntry> entries;
     if (a_.audio_first) add_audio(entries, variant);
@@ -98,6 +98,9 @@ class ArchiveBuilder {
       req.bad_mode = is_top && a_.defect == Defect::bad_mode;
       req.omit_creator = k == 0 && a_.defect == Defect::missing_creator;
       const std::string text = osu_text(req);
+      const bool chart_defect = is_top && (a_.defect == Defect::no_mode_line || a_.defect == Defect::bad_mode ||
+                                           a_.defect == Defect::overlapping);
+      if (chart_defect || req.omit_creator) record_.defect_file = osu_file_name(a_, d);
       out.push_back({osu_file_name(a_, d), std::vector<uint8_t>(text.begin(), text.end()), true});
       record_.difficulties.push_back({out.back().name, d.version, d.creator, d.mode, d.od, d.ar, d.cs, d.hp,
                                       chart.circles, chart.sliders, chart.spinners,
@@ -208,7 +211,7 @@ void write_manifest(const std::string& path, const SynthOptions& o, const Corpus
                         {"creator", a.creator}, {"title", a.title}, {"artist", a.artist},
                         {"audio_entry", a.audio_entry}, {"audio_filename", a.audio_filename},
                         {"audio_variant", a.audio_variant}, {"audio_seconds", a.audio_seconds},
-                        {"defect", a.defect}, {"bytes", a.bytes}, {"difficulties", diffs}});
+                        {"defect", a.defect}, {"defect_file", a.defect_file}, {"bytes", a.bytes}, {"difficulties", diffs}});
   }
   json doc = {{"generator", "cartography synth"},
               {"options", {{"songs", o.songs}, {"seed", o.seed}, {"duration_s", o.duration_s},

@@ -30,6 +30,7 @@ struct ArchiveRecord {
   int audio_variant = 0;
   double audio_seconds = 0;    // of the rendered PCM, before encoder delay/padding
   std::string defect;
+  std::string defect_file;     // the .osu a chart defect was applied to (empty otherwise)
   int64_t bytes = 0;
   std::vector<DifficultyRecord> difficulties;
 };

@@ -33,8 +33,12 @@ TEST(FastSampleCount, EqualsTheCliCountOnEveryFixture) {
     auto bytes = testing::read_bytes(e);
     SampleCount c = count_samples(bytes, e.entry);
     EXPECT_EQ(c.samples, e.samples) << e.label() << (c.fast ? " (fast)" : " (decoded)");
-    if (must_be_fast(e)) EXPECT_TRUE(c.fast) << e.label() << ": " << c.fallback_reason;
-    if (!c.fast) EXPECT_FALSE(c.fallback_reason.empty()) << e.label();
+    if (must_be_fast(e)) {
+      EXPECT_TRUE(c.fast) << e.label() << ": " << c.fallback_reason;
+    }
+    if (!c.fast) {
+      EXPECT_FALSE(c.fallback_reason.empty()) << e.label();
+    }
     fast += c.fast;
     EXPECT_EQ(fast_sample_count(bytes, e.entry), e.samples) << e.label();
   }
