@@ -33,6 +33,8 @@ std::optional<MpegAudioHeader> parse_mpeg_audio_header(const uint8_t* p, int siz
   out.layer = 4 - layer_bits;
   out.sample_rate = kMpeg1Rates[rate_index] >> (mpeg1 ? 0 : version == 2 ? 1 : 2);
   out.channels = ((h >> 6) & 3) == 3 ? 1 : 2;
+  out.lsf = !mpeg1;
+  out.crc = ((h >> 16) & 1) == 0;  // protection bit 0 means "protected"
   const int padding = (h >> 9) & 1;
   const int bitrate = kBitrates[mpeg1 ? 0 : 1][out.layer - 1][bitrate_index] * 1000;
   switch (out.layer) {
@@ -50,6 +52,53 @@ std::optional<MpegAudioHeader> parse_mpeg_audio_header(const uint8_t* p, int siz
       break;
   }
   return out;
+}
+
+namespace {
+
+class BitReader {
+ public:
+  BitReader(const uint8_t* p, int size) : p_(p), bits_(int64_t(size) * 8) {}
+  bool has(int n) const { return pos_ + n <= bits_; }
+  uint32_t read(int n) {
+    uint32_t v = 0;
+    for (int i = 0; i < n; ++i, ++pos_) v = (v << 1) | ((p_[pos_ >> 3] >> (7 - (pos_ & 7))) & 1u);
+    return v;
+  }
+  void skip(int n) { pos_ += n; }
+
+ private:
+  const uint8_t* p_;
+  int64_t bits_;
+  int64_t pos_ = 0;
+};
+
+}  // namespace
+
+bool layer3_side_info_ok(const uint8_t* frame, int size, const MpegAudioHeader& h) {
+  if (h.layer != 3) return true;
+  BitReader bits(frame, size);
+  const int side_bits = h.lsf ? (h.channels == 1 ? 9 * 8 : 17 * 8) : (h.channels == 1 ? 17 * 8 : 32 * 8);
+  if (!bits.has(32 + (h.crc ? 16 : 0) + side_bits)) return false;
+  bits.skip(32 + (h.crc ? 16 : 0));
+  // main_data_begin, private bits, and (MPEG-1) the scale factor selection info.
+  bits.skip(h.lsf ? 8 + (h.channels == 1 ? 1 : 2) : 9 + (h.channels == 1 ? 5 : 3) + 4 * h.channels);
+  const int granules = h.lsf ? 1 : 2;
+  for (int gr = 0; gr < granules; ++gr) {
+    for (int ch = 0; ch < h.channels; ++ch) {
+      bits.skip(12);                          // part2_3_length
+      if (bits.read(9) > 288) return false;   // big_values
+      bits.skip(8 + (h.lsf ? 9 : 4));         // global_gain, scalefac_compress
+      if (bits.read(1)) {                     // window switching
+        if (bits.read(2) == 0) return false;  // block_type 0 is invalid here
+        bits.skip(1 + 2 * 5 + 3 * 3);         // mixed block, 2 tables, subblock gains
+      } else {
+        bits.skip(3 * 5 + 4 + 3);             // 3 tables, region counts
+      }
+      bits.skip(h.lsf ? 2 : 3);               // (preflag,) scalefac_scale, count1table
+    }
+  }
+  return true;
 }
 
 }  // namespace cartography::audio::detail

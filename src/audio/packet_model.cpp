@@ -17,8 +17,9 @@ bool has_new_extradata(const AVPacket& p) {
 }
 
 // The mp3/mp2 demuxers hand the decoder exactly one frame per packet; the decoder turns a
-// well-formed frame into header.samples samples whatever its payload holds (a damaged
-// payload decodes to noise, not to fewer samples).
+// frame with a valid header and (layer III) valid side information into header.samples
+// samples whatever the rest of its payload holds (damaged main data decodes to noise, not to
+// fewer samples); a frame failing those checks is decoded to nothing, so the model is unsure.
 class MpegAudioModel final : public PacketModel {
  public:
   explicit MpegAudioModel(int layer) : layer_(layer) {}
@@ -29,6 +30,7 @@ class MpegAudioModel final : public PacketModel {
     if (!h) return unsure("packet without a valid MPEG audio header (or free format)");
     if (h->layer != layer_) return unsure("MPEG layer changes inside the stream");
     if (h->frame_bytes != p.size) return unsure("packet is not exactly one frame (truncated?)");
+    if (!layer3_side_info_ok(p.data, p.size, *h)) return unsure("layer III side information the decoder rejects");
     return PacketSamples{h->samples, h->sample_rate, h->channels};
   }
 
