@@ -81,10 +81,14 @@ for t in "${targets[@]}"; do
   [ -z "${dict[$t]:-}" ] || args+=(-dict="${dict[$t]}")
   # shellcheck disable=SC2206
   [ -z "${FUZZ_EXTRA_ARGS:-}" ] || args+=(${FUZZ_EXTRA_ARGS})
-  case " ${FUZZ_NO_LEAK_CHECK:-} " in *" $t "*) args+=(-detect_leaks=0) ;; esac
+  # (LeakSanitizer also checks once more at exit: ASAN_OPTIONS turns that off as well.)
+  asan_options=${ASAN_OPTIONS:-}
+  case " ${FUZZ_NO_LEAK_CHECK:-} " in
+    *" $t "*) args+=(-detect_leaks=0); asan_options="${asan_options:+$asan_options:}detect_leaks=0" ;;
+  esac
   echo "== fuzz_$t for ${secs}s (corpus $corpus, log $log)"
   set +e
-  timeout $((secs + 120)) "$build/fuzz_$t" "${args[@]}" "$corpus" "$seeds/$t" >"$log" 2>&1
+  ASAN_OPTIONS=$asan_options timeout $((secs + 120)) "$build/fuzz_$t" "${args[@]}" "$corpus" "$seeds/$t" >"$log" 2>&1
   rc=$?
   set -e
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
