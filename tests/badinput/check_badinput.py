@@ -9,8 +9,8 @@ check_badinput.py --expected EXPECTED.json --dataset <bad corpus dir> --bad <out
  - every case: its skip is listed (stage, subject, reason), it is encoded exactly when EXPECTED
    says `used`, and its repair warning is listed when EXPECTED names one;
  - the bad archives leave the good ones alone: the skips about good archives, the encoding
-   manifest rows of the used archives (target_L included) and track_a_results.json are the
-   same as in the run without the bad archives;
+   manifest rows of the used archives (target_L included), track_a_results.json and (with a
+   checkpoint) Track B and synthesis results are the same as in the run without them;
  - cartography.h5 of both runs is complete.
 Prints one line per failure and exits 1 if there is any.
 """
@@ -242,6 +242,15 @@ def main():
         fail("the good-only run compared no pairs: the Track A comparison would be empty")
     for d in close(ta_bad, ta_good, "track_a_results"):
         fail(f"Track A differs with the bad archives: {d}")
+
+    # With a checkpoint: Track B and the synthesis are unaffected as well.
+    for rel in ["results/track_b/track_b_results.json", "results/synthesis/synthesis_results.json",
+                "results/synthesis/synthesis_v2.json"]:
+        if (rel in bad) != (rel in good):
+            fail(f"{rel} written by only one of the runs")
+        elif rel in bad:
+            for d in close(bad[rel], good[rel], rel, tol=1e-9):
+                fail(f"{rel} differs with the bad archives: {d}")
 
     for out, label in [(a.bad, "bad run"), (a.good, "good-only run")]:
         h5 = os.path.join(out, "cartography.h5")

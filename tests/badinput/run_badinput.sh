@@ -5,7 +5,8 @@
 #
 #   run_badinput.sh <source dir> <build dir> [extra cartography run options]
 #
-# Track A only (--checkpoint none) unless options say otherwise. Outputs stay under
+# With the latent plugin built, every stage runs (tests/data/vae/vae_small.ckpt); without it,
+# Track A only. Outputs stay under
 # <build dir>/tests/badinput/run/ for inspection.
 set -euo pipefail
 src=$(realpath "${1:?source dir}")
@@ -35,11 +36,16 @@ while IFS= read -r name; do
   ln -s "$corpus/$name" "$work/good_only/$name"
 done <"$work/good_only.list"
 
+# Every stage when the latent plugin is built (the small random-weight test checkpoint: Track B
+# and synthesis see the bad inputs too), Track A alone otherwise.
+ckpt=none
+if [ -e "$build/lib/libcartography_latent.so" ]; then ckpt=$src/tests/data/vae/vae_small.ckpt; fi
+
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
 run() {  # run <label> <dataset> <out>
   local rc=0
-  echo "== $1: mpirun -n 2 cartography run $2 --out $3 --checkpoint none ${*:4}"
-  timeout 600 mpirun -n 2 "$bin" run "$2" --out "$3" --checkpoint none --progress-seconds 30 "${@:4}" \
+  echo "== $1: mpirun -n 2 cartography run $2 --out $3 --checkpoint $ckpt ${*:4}"
+  timeout 600 mpirun -n 2 "$bin" run "$2" --out "$3" --checkpoint "$ckpt" --progress-seconds 30 "${@:4}" \
     >"$3.log" 2>&1 || rc=$?
   tail -n 5 "$3.log"
   if [ $rc -ne 0 ]; then
