@@ -181,8 +181,13 @@ SliderPathBuild build_slider_path(std::vector<Vec2> points, double length) {
                             : points.size() == 3 ? make_three_point(points, length)
                                                  : make_bezier(points, length);
   std::string why = degeneracy(shape);
+  SliderPath path(std::move(shape));
+  // Finite inputs can still overflow at the ends (a Bézier segment of ~1000 points with large
+  // coordinates): the ends feed every approach, so they must be finite too.
+  if (why.empty() && !(is_finite(path.position(0)) && is_finite(path.position(1))))
+    why = "slider path overflows at its ends";
   if (!why.empty()) return {SliderPath(FixedPath{head}), why + "; held at its head"};
-  return {SliderPath(std::move(shape)), ""};
+  return {std::move(path), ""};
 }
 
 }  // namespace cartography::osu
