@@ -56,9 +56,9 @@ GroupRecords group_records(const GroupOutcome& o, bool with_latents) {
 
 }  // namespace
 
-AnalysisInputs prepare_analysis(const RunOptions& opt) {
+AnalysisInputs prepare_analysis(const RunOptions& opt, int threads) {
   AnalysisInputs in;
-  if (!opt.checkpoint.empty()) in.latent = LatentStage::open(opt);
+  if (!opt.checkpoint.empty()) in.latent = LatentStage::open(opt, threads);
   return in;
 }
 

@@ -22,8 +22,9 @@ struct AnalysisInputs {
   std::shared_ptr<LatentStage> latent;  // null: Track A only
 };
 
-// Opens the latent plugin when opt.checkpoint is set (throws with the reason if it cannot).
-AnalysisInputs prepare_analysis(const RunOptions& opt);
+// Opens the latent plugin when opt.checkpoint is set (throws with the reason if it cannot),
+// with `threads` intra-op threads (the node's cores shared among its ranks).
+AnalysisInputs prepare_analysis(const RunOptions& opt, int threads);
 
 // Encodes latents into o.maps (if enabled) and returns the group's records (JSON, exact).
 io::Json analyse_group(AnalysisInputs& inputs, GroupOutcome& o, GroupTimings& timings);

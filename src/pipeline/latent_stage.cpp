@@ -8,8 +8,9 @@ LatentStage::LatentStage(std::unique_ptr<latent::LatentClient> client, const Run
     : client_(std::move(client)), options_(opt) {}
 LatentStage::~LatentStage() = default;
 
-std::shared_ptr<LatentStage> LatentStage::open(const RunOptions& opt) {
+std::shared_ptr<LatentStage> LatentStage::open(const RunOptions& opt, int threads) {
   latent::LatentOptions o;
+  o.threads = threads;
   o.checkpoint = opt.checkpoint.c_str();
   o.force_cpu = opt.force_cpu ? 1 : 0;
   try {

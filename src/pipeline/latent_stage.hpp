@@ -18,7 +18,7 @@ class LatentStage {
  public:
   // Loads the plugin and the checkpoint on this rank's device (GPU by node-local rank when
   // CUDA is there, else CPU); throws with the reason when either fails.
-  static std::shared_ptr<LatentStage> open(const RunOptions& opt);
+  static std::shared_ptr<LatentStage> open(const RunOptions& opt, int threads);
   ~LatentStage();
 
   // Fills m.latent: the posterior mean, or with --latent sample a draw seeded with the run's

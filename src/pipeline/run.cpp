@@ -16,6 +16,8 @@
 #include <filesystem>
 #include <map>
 #include <set>
+#include <thread>
+#include <cstdlib>
 
 #include "catalog/index.hpp"
 #include "pipeline/analysis.hpp"
@@ -172,6 +174,39 @@ std::vector<std::string> gather_packed(const mpi::communicator& world, const std
   return parts;
 }
 
+// Tests of kill-and-resume need a run that is still going when they kill it:
+// CARTOGRAPHY_TEST_GROUP_DELAY_MS makes every group take at least that much longer.
+void test_group_delay() {
+  static const long ms = [] {
+    const char* v = std::getenv("CARTOGRAPHY_TEST_GROUP_DELAY_MS");
+    return v ? std::strtol(v, nullptr, 10) : 0L;
+  }();
+  if (ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+}
+
+// The latent model on every rank, each with its share of the node's cores; a rank that cannot
+// open it stops the whole run with the reason (the same on every rank, usually).
+AnalysisInputs open_analysis(const mpi::communicator& world, const RunOptions& opt) {
+  MPI_Comm node;
+  MPI_Comm_split_type(world, MPI_COMM_TYPE_SHARED, world.rank(), MPI_INFO_NULL, &node);
+  int ranks_on_node = 1;
+  MPI_Comm_size(node, &ranks_on_node);
+  MPI_Comm_free(&node);
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  AnalysisInputs in;
+  std::string error;
+  try {
+    in = prepare_analysis(opt, std::max(1, cores / ranks_on_node));
+  } catch (const std::exception& e) {
+    error = e.what();
+  }
+  std::vector<std::string> errors;
+  mpi::all_gather(world, error, errors);
+  for (const auto& e : errors)
+    if (!e.empty()) throw SharedFailure(e);
+  return in;
+}
+
 }  // namespace
 
 int run_on(const mpi::communicator& world, const RunOptions& opt) {
@@ -216,7 +251,7 @@ int run_on(const mpi::communicator& world, const RunOptions& opt) {
   Progress progress(world, plan.groups.size(), root ? remote : 0, opt.progress_seconds);
   std::vector<GroupOutcome> mine;
   GroupTimings timings;
-  AnalysisInputs analysis_inputs = prepare_analysis(opt);
+  AnalysisInputs analysis_inputs = open_analysis(world, opt);
   std::vector<io::Json> mine_records;
   size_t resumed = 0;
   for (size_t g = 0; g < plan.groups.size(); ++g) {
@@ -236,6 +271,7 @@ int run_on(const mpi::communicator& world, const RunOptions& opt) {
       save_group(opt.out_dir, fingerprint, o, records);
     }
     log_outcome(o);
+    test_group_delay();
     mine.push_back(std::move(o));
     mine_records.push_back(std::move(records));
     progress.group_done();

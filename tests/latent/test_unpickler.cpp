@@ -106,3 +106,25 @@ TEST(Unpickler, KeepsUnknownReductionsAsRecords) {
   EXPECT_EQ(pickle::as_int(pickle::field(v, "a")), 2);
   EXPECT_EQ(pickle::as_int(seq(o->args)[0]), 1);
 }
+
+// Found by fuzzing (fuzz/crashes/checkpoint): a dict that is its own BUILD state leaked, and
+// 200,000 nested lists overflowed the stack when freed. Both are refused with a reason now.
+TEST(Unpickler, RefusesReferenceCycles) {
+  const std::string self_state = std::string("\x80\x02}2b.", 6);  // {} DUP BUILD STOP
+  EXPECT_NE(error_of(self_state).find("reference cycle"), std::string::npos) << error_of(self_state);
+  // A list appended to itself through the memo: ] q\0 h\0 a .
+  const std::string self_item = std::string("\x80\x02]q\x00h\x00" "a.", 9);
+  EXPECT_NE(error_of(self_item).find("reference cycle"), std::string::npos) << error_of(self_item);
+}
+
+TEST(Unpickler, RefusesAbsurdNestingWithoutRecursing) {
+  const int depth = 200000;
+  std::string deep = "\x80\x02" + std::string(depth, ']') + std::string(depth - 1, 'a') + ".";
+  EXPECT_NE(error_of(deep).find("nests deeper than"), std::string::npos);
+  // Refused mid-stream (no STOP) with the same depth held on the stack: freed iteratively.
+  std::string cut = "\x80\x02" + std::string(depth, ']') + std::string(depth - 1, 'a');
+  EXPECT_NE(error_of(cut).find("pickle"), std::string::npos);
+  // Ordinary nesting is fine.
+  std::string shallow = "\x80\x02" + std::string(50, ']') + std::string(49, 'a') + ".";
+  EXPECT_EQ(error_of(shallow), "");
+}

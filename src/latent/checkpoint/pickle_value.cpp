@@ -1,5 +1,8 @@
 #include "latent/checkpoint/pickle_value.hpp"
 
+#include <unordered_map>
+#include <unordered_set>
+
 #include <sstream>
 #include <stdexcept>
 
@@ -157,6 +160,77 @@ std::string repr(const Ref& v, int depth) {
   std::ostringstream os;
   write_repr(os, v, depth);
   return os.str();
+}
+
+std::vector<Ref> children(const Value& v) {
+  std::vector<Ref> out;
+  auto add = [&](const Ref& r) {
+    if (r) out.push_back(r);
+  };
+  if (const auto* l = std::get_if<List>(&v.v)) for (const Ref& r : l->items) add(r);
+  if (const auto* t = std::get_if<Tuple>(&v.v)) for (const Ref& r : t->items) add(r);
+  if (const auto* s = std::get_if<Set>(&v.v)) for (const Ref& r : s->items) add(r);
+  if (const auto* d = std::get_if<Dict>(&v.v)) {
+    for (const auto& [k, x] : d->items) {
+      add(k);
+      add(x);
+    }
+    add(d->attributes);
+  }
+  if (const auto* o = std::get_if<Object>(&v.v)) {
+    add(o->args);
+    add(o->state);
+    for (const auto& [k, x] : o->items) {
+      add(k);
+      add(x);
+    }
+    for (const Ref& r : o->list_items) add(r);
+  }
+  return out;
+}
+
+std::string graph_problem(const Ref& root, size_t max_depth) {
+  if (!root) return {};
+  // Depth-first with an explicit stack; "open" nodes are those on the current path.
+  enum class Mark { Open, Done };
+  std::unordered_map<const Value*, Mark> marks;
+  struct Frame {
+    const Value* node;
+    std::vector<Ref> kids;
+    size_t next = 0;
+  };
+  std::vector<Frame> path;
+  path.push_back({root.get(), children(*root)});
+  marks[root.get()] = Mark::Open;
+  while (!path.empty()) {
+    Frame& f = path.back();
+    if (f.next == f.kids.size()) {
+      marks[f.node] = Mark::Done;
+      path.pop_back();
+      continue;
+    }
+    const Value* kid = f.kids[f.next++].get();
+    auto it = marks.find(kid);
+    if (it != marks.end()) {
+      if (it->second == Mark::Open) return "contains a reference cycle";
+      continue;
+    }
+    if (path.size() >= max_depth) return "nests deeper than " + std::to_string(max_depth) + " levels";
+    marks[kid] = Mark::Open;
+    path.push_back({kid, children(*kid)});
+  }
+  return {};
+}
+
+void dismantle(std::vector<Ref> work) {
+  std::unordered_set<const Value*> seen;
+  while (!work.empty()) {
+    Ref r = std::move(work.back());
+    work.pop_back();
+    if (!r || !seen.insert(r.get()).second) continue;
+    for (Ref& k : children(*r)) work.push_back(std::move(k));
+    r->v = None{};  // drops this node's own references; its children live on in `work`
+  }
 }
 
 }  // namespace cartography::latent::pickle

@@ -92,6 +92,18 @@ double as_number(const Ref& v);
 const std::string& as_string(const Ref& v);
 const std::vector<Ref>& as_sequence(const Ref& v);  // list or tuple
 
+// The values directly held by v (container items, object args/state, ...), in order.
+std::vector<Ref> children(const Value& v);
+
+// Why the graph under `root` is unsafe to keep, or empty: a reference cycle (shared_ptr would
+// leak it) or nesting deeper than `max_depth` (destruction would recurse that deep).
+// Iterative: a hostile pickle cannot overflow the stack here.
+std::string graph_problem(const Ref& root, size_t max_depth);
+
+// Empties every container reachable from `roots` without recursion, so that a cyclic or very
+// deep graph is freed (used when a pickle is refused).
+void dismantle(std::vector<Ref> roots);
+
 // A short repr for diagnostics and the CLI (`depth` bounds nested output).
 std::string repr(const Ref& v, int depth = 3);
 

@@ -32,11 +32,22 @@ enum Op : uint8_t {
   BYTEARRAY8 = 0x96, NEXT_BUFFER = 0x97, READONLY_BUFFER = 0x98,
 };
 
+// Real checkpoints nest a handful of levels; a deeper graph is refused before anything
+// recursive (destruction, lookups, repr) walks it.
+constexpr size_t kMaxNesting = 1000;
+
 class Machine {
  public:
   Machine(std::span<const std::byte> data, const std::string& file, const std::string& entry,
           const Hooks& hooks)
       : data_(data), file_(file), entry_(entry), hooks_(hooks) {}
+
+  // Everything the machine still references (stack and memo).
+  std::vector<Ref> held() const {
+    std::vector<Ref> out(stack_.begin(), stack_.end());
+    for (const auto& [k, v] : memo_) out.push_back(v);
+    return out;
+  }
 
   Ref run() {
     while (true) {
@@ -539,7 +550,20 @@ class Machine {
 Ref unpickle(std::span<const std::byte> data, const std::string& file, const std::string& entry,
              const Hooks& hooks) {
   Machine m(data, file, entry, hooks);
-  return m.run();
+  Ref result;
+  std::string problem;
+  try {
+    result = m.run();
+    problem = graph_problem(result, kMaxNesting);
+  } catch (...) {
+    dismantle(m.held());  // a refused pickle's values may be cyclic or deep: free them iteratively
+    throw;
+  }
+  if (!problem.empty()) {
+    dismantle(m.held());
+    throw CheckpointError(file, entry + ": pickle " + problem);
+  }
+  return result;
 }
 
 }  // namespace cartography::latent::pickle
