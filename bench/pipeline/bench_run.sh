@@ -44,5 +44,8 @@ if [ -n "${REFHARNESS_RUN:-}" ]; then
     "$(tr '\n' ' ' < "$work/ref_out/timings.txt")"
   # The Track-A-only harness output keeps absolute extraction paths: make them relative.
   sed -i "s#${REFHARNESS:-/tmp/refharness}/ref/experiment/output/data/extracted/##g" "$work/ref_out/encoding_manifest.json"
-  python3 "$(dirname "$0")/../../tests/pipeline/check_run.py" "$work/out_n1" "$work/ref_out" --no-registry
+  # Differential check: ours with the reference's audio lookup (exact name, .mp3/.ogg only);
+  # by default we find AudioFilename case-insensitively and so encode more maps than it does.
+  "$bin" run "$work/corpus_$songs" --out "$work/out_refmatch" --checkpoint none --audio-match reference > "$work/refmatch.log" 2>&1
+  python3 "$(dirname "$0")/../../tests/pipeline/check_run.py" "$work/out_refmatch" "$work/ref_out" --no-registry
 fi

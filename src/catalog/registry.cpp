@@ -26,13 +26,26 @@ std::optional<double> float_field(const std::string& text, const char* name, con
   return value;
 }
 
+bool ends_with(const std::string& s, const char* suffix) {
+  const std::string t(suffix);
+  return s.size() >= t.size() && s.compare(s.size() - t.size(), t.size(), t) == 0;
+}
+
+std::optional<osz::Entry> find_audio(const osz::Archive& archive, const std::string& name, AudioMatch match) {
+  if (match == AudioMatch::CaseInsensitive) return archive.find(name);
+  for (const osz::Entry& e : archive.entries())
+    if (e.name == name && (ends_with(e.name, ".mp3") || ends_with(e.name, ".ogg"))) return e;
+  return std::nullopt;
+}
+
 io::Json opt(const std::optional<std::string>& v) { return v ? io::Json(*v) : io::Json(nullptr); }
 io::Json opt(const std::optional<double>& v) { return v ? io::Json(*v) : io::Json(nullptr); }
 
 }  // namespace
 
 ArchiveRegistry registry_for_archive(const osz::Archive& archive, const std::string& archive_file,
-                                     int64_t beatmapset_id, int song_group_idx, int num_mappers) {
+                                     int64_t beatmapset_id, int song_group_idx, int num_mappers,
+                                     AudioMatch audio_match) {
   ArchiveRegistry out;
   // Extraction overwrote repeated names, so the last entry of a name is the one on disk.
   std::map<std::string, osz::Entry> by_name;
@@ -76,8 +89,7 @@ ArchiveRegistry registry_for_archive(const osz::Archive& archive, const std::str
     r.od = float_field(text, "OverallDifficulty", path, out.warnings);
     r.hp = float_field(text, "HPDrainRate", path, out.warnings);
     if (auto audio_name = field(text, "AudioFilename")) {
-      // Ours: matched case-insensitively (the reference needs the exact case on Linux).
-      if (auto audio = archive.find(*audio_name)) {
+      if (auto audio = find_audio(archive, *audio_name, audio_match)) {
         r.audio_entry = audio->name;
         r.audio_path = dir + audio->name;
       }

@@ -11,7 +11,7 @@ namespace fs = std::filesystem;
 namespace {
 
 const std::set<std::string> kKeys = {"dataset", "out", "checkpoint", "latent", "seed", "group_by",
-                                     "resume", "cpu", "progress_seconds", "name", "description"};
+                                     "resume", "cpu", "progress_seconds", "audio_match", "name", "description"};
 
 std::string resolve(const fs::path& base, const std::string& p) {
   if (p.empty() || p == "none" || fs::path(p).is_absolute()) return p;
@@ -51,6 +51,7 @@ pipeline::RunOptions merge_job_file(const std::string& path, const pipeline::Run
   read(job, "seed", o.seed, path);
   read(job, "group_by", o.group_by, path);
   read(job, "resume", o.resume, path);
+  read(job, "audio_match", o.audio_match, path);
   read(job, "cpu", o.force_cpu, path);
   read(job, "progress_seconds", o.progress_seconds, path);
   o.dataset_dir = resolve(base, o.dataset_dir);
@@ -58,6 +59,8 @@ pipeline::RunOptions merge_job_file(const std::string& path, const pipeline::Run
   o.checkpoint = resolve(base, o.checkpoint);
   if (o.latent != "mean" && o.latent != "sample")
     throw std::runtime_error("job file " + path + ": latent must be mean or sample");
+  if (o.audio_match != "case-insensitive" && o.audio_match != "reference")
+    throw std::runtime_error("job file " + path + ": audio_match must be case-insensitive or reference");
 
   auto given = [&](const char* name) { return app.count(name) > 0; };
   if (given("dataset_dir")) o.dataset_dir = cli.dataset_dir;
@@ -67,6 +70,7 @@ pipeline::RunOptions merge_job_file(const std::string& path, const pipeline::Run
   if (given("--seed")) o.seed = cli.seed;
   if (given("--group-by")) o.group_by = cli.group_by;
   if (given("--resume")) o.resume = cli.resume;
+  if (given("--audio-match")) o.audio_match = cli.audio_match;
   if (given("--cpu")) o.force_cpu = cli.force_cpu;
   if (given("--progress-seconds")) o.progress_seconds = cli.progress_seconds;
   o.job_file = fs::absolute(path).string();

@@ -24,6 +24,9 @@ Command add_run(CLI::App& parent) {
   app->add_option("--seed", opt->seed, "Seed for --latent sample");
   app->add_option("--group-by", opt->group_by, "set-creator (reference) or osu-creator (guest difficulties)")
       ->check(CLI::IsMember({"set-creator", "osu-creator"}));
+  app->add_option("--audio-match", opt->audio_match,
+                  "case-insensitive (ours) or reference (exact name, .mp3/.ogg only, as the reference)")
+      ->check(CLI::IsMember({"case-insensitive", "reference"}));
   app->add_flag("--resume", opt->resume, "Skip song groups already complete in <out>/cartography.h5");
   app->add_flag("--cpu", opt->force_cpu, "Never place the latent model on a GPU");
   app->add_option("--progress-seconds", opt->progress_seconds, "Seconds between progress lines (rank 0)");

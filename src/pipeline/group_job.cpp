@@ -45,11 +45,13 @@ OpenArchives open_archives(const catalog::SongGroup& group, const std::string& d
   return open;
 }
 
-void build_group_registry(const catalog::SongGroup& group, int idx, const OpenArchives& open, GroupOutcome& out) {
+void build_group_registry(const catalog::SongGroup& group, int idx, const OpenArchives& open, GroupOutcome& out,
+                          catalog::AudioMatch audio_match) {
   for (const catalog::SetRef* s : open.order) {
     auto it = open.by_id.find(s->beatmapset_id);
     if (it == open.by_id.end()) continue;
-    auto part = catalog::registry_for_archive(it->second, s->filename, s->beatmapset_id, idx, group.num_mappers());
+    auto part = catalog::registry_for_archive(it->second, s->filename, s->beatmapset_id, idx, group.num_mappers(),
+                                              audio_match);
     for (auto& k : part.skipped) out.skips.push_back({"registry", k.osu_path, k.reason});
     for (auto& w : part.warnings) out.warnings.push_back(w.osu_path + ": " + w.message);
     out.registry.insert(out.registry.end(), part.entries.begin(), part.entries.end());
@@ -73,7 +75,7 @@ std::string unique_filename(const catalog::RegistryEntry& r, std::set<std::strin
 }  // namespace
 
 GroupOutcome process_group(const catalog::SongGroup& group, int idx, const std::string& dataset_dir,
-                           GroupTimings* timings) {
+                           GroupTimings* timings, catalog::AudioMatch audio_match) {
   GroupTimings local;
   GroupTimings& t = timings ? *timings : local;
   GroupOutcome out;
@@ -81,7 +83,7 @@ GroupOutcome process_group(const catalog::SongGroup& group, int idx, const std::
 
   auto t0 = Clock::now();
   OpenArchives open = open_archives(group, dataset_dir, out);
-  build_group_registry(group, idx, open, out);
+  build_group_registry(group, idx, open, out, audio_match);
   t.read_s += seconds_since(t0);
 
   // Audio of every representative first; target_L is the minimum over those that decode,

@@ -47,6 +47,7 @@ struct GroupTimings {
 // `dataset_dir` holds the group's archives. Never throws for bad input: every failure
 // becomes a Skip with its reason.
 GroupOutcome process_group(const catalog::SongGroup& group, int song_group_idx,
-                           const std::string& dataset_dir, GroupTimings* timings = nullptr);
+                           const std::string& dataset_dir, GroupTimings* timings = nullptr,
+                           catalog::AudioMatch audio_match = catalog::AudioMatch::CaseInsensitive);
 
 }  // namespace cartography::pipeline

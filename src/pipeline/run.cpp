@@ -266,7 +266,9 @@ int run_on(const mpi::communicator& world, const RunOptions& opt) {
       records = std::move(saved->records);
       ++resumed;
     } else {
-      o = process_group(plan.groups[g], static_cast<int>(g), opt.dataset_dir, &timings);
+      o = process_group(plan.groups[g], static_cast<int>(g), opt.dataset_dir, &timings,
+                        opt.audio_match == "reference" ? catalog::AudioMatch::Reference
+                                                       : catalog::AudioMatch::CaseInsensitive);
       records = analyse_group(analysis_inputs, o, timings);
       save_group(opt.out_dir, fingerprint, o, records);
     }

@@ -14,6 +14,8 @@ struct RunOptions {
   std::string latent = "mean";   // "mean" (posterior mean, deterministic) or "sample"
   uint64_t seed = 0;             // for --latent sample
   std::string group_by = "set-creator";  // or "osu-creator" (guest difficulties)
+  // "case-insensitive" (ours) or "reference" (exact name, .mp3/.ogg only: for differential runs)
+  std::string audio_match = "case-insensitive";
   bool resume = false;           // skip song groups already complete in cartography.h5
   bool force_cpu = false;        // never place the latent model on a GPU
   double progress_seconds = 10;  // rank 0 prints progress at most this often

@@ -143,6 +143,7 @@ void write_store(const boost::mpi::communicator& world, const RunOptions& opt, s
   store.attribute("latent", opt.checkpoint.empty() ? std::string("none") : opt.latent);
   store.attribute("seed", static_cast<int64_t>(opt.seed));
   store.attribute("group_by", opt.group_by);
+  store.attribute("audio_match", opt.audio_match);
   store.attribute("job_file", opt.job_file);
   store.attribute("ranks", static_cast<int64_t>(world.size()));
   store.attribute("archives_seen", static_cast<int64_t>(archives_seen));

@@ -118,3 +118,33 @@ TEST(Index, GuestDifficultiesCountWithOsuCreatorGrouping) {
 
 }  // namespace
 }  // namespace cartography::catalog
+
+#include "support/zip_builder.hpp"
+
+namespace cartography::catalog {
+namespace {
+
+TEST(Registry, AudioFoundCaseInsensitivelyOrExactlyAsTheReference) {
+  const std::string osu =
+      "osu file format v14\n[General]\nAudioFilename: TRACK.MP3\nMode: 0\n[Metadata]\nTitle:t\nArtist:a\n"
+      "Creator:c\nVersion:v\n[Difficulty]\nOverallDifficulty:5\n";
+  const std::string path = ::testing::TempDir() + "/audio_case.osz";
+  cartography::testing::build_zip(path, {{"x.osu", osu}, {"track.mp3", "ID3"}});
+  osz::Archive archive = osz::Archive::open(path);
+  auto ours = registry_for_archive(archive, "1.osz", 1, 0, 2);
+  ASSERT_EQ(ours.entries.size(), 1u);
+  EXPECT_EQ(ours.entries[0].audio_path, "1/track.mp3");
+  auto reference = registry_for_archive(archive, "1.osz", 1, 0, 2, AudioMatch::Reference);
+  EXPECT_FALSE(reference.entries[0].audio_path);
+
+  // The reference extracts only .mp3/.ogg entries: an exact-name .wav is not found there.
+  std::string wav_osu = osu;
+  wav_osu.replace(wav_osu.find("TRACK.MP3"), 9, "s.wav");
+  cartography::testing::build_zip(path, {{"x.osu", wav_osu}, {"s.wav", "RIFF"}});
+  osz::Archive wav = osz::Archive::open(path);
+  EXPECT_EQ(registry_for_archive(wav, "1.osz", 1, 0, 2).entries[0].audio_path, "1/s.wav");
+  EXPECT_FALSE(registry_for_archive(wav, "1.osz", 1, 0, 2, AudioMatch::Reference).entries[0].audio_path);
+}
+
+}  // namespace
+}  // namespace cartography::catalog
