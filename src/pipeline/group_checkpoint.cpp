@@ -5,7 +5,9 @@
 #include <fstream>
 #include <iterator>
 
+#include "osz/archive.hpp"
 #include "pipeline/records.hpp"
+#include "pipeline/stage_calls.hpp"
 
 namespace cartography::pipeline {
 namespace fs = std::filesystem;
@@ -53,7 +55,7 @@ std::string group_fingerprint(const RunOptions& opt, const catalog::SongGroup& g
 void save_group(const std::string& out_dir, const std::string& fingerprint, const GroupOutcome& o,
                 const io::Json& records) {
   io::Json arrays = io::Json::array();
-  for (const EncodedMap& m : o.maps) arrays.push_back({as_binary(m.signal), as_binary(m.latent)});
+  for (const EncodedMap& m : o.maps) arrays.push_back(as_binary(m.latent));
   io::Json j = {{"fingerprint", fingerprint}, {"outcome", outcome_metadata(o)}, {"records", records},
                 {"arrays", arrays}};
   std::vector<uint8_t> bytes = io::Json::to_cbor(j);
@@ -67,7 +69,8 @@ void save_group(const std::string& out_dir, const std::string& fingerprint, cons
   fs::rename(tmp, path);
 }
 
-std::optional<SavedGroup> load_group(const std::string& out_dir, int idx, const std::string& fingerprint) {
+std::optional<SavedGroup> load_group(const std::string& out_dir, int idx, const std::string& fingerprint,
+                                     const std::string& dataset_dir) {
   std::ifstream f(group_file(out_dir, idx), std::ios::binary);
   if (!f) return std::nullopt;
   std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
@@ -78,8 +81,12 @@ std::optional<SavedGroup> load_group(const std::string& out_dir, int idx, const 
     const auto& arrays = j.at("arrays");
     if (arrays.size() != saved.outcome.maps.size()) return std::nullopt;
     for (size_t i = 0; i < arrays.size(); ++i) {
-      saved.outcome.maps[i].signal = from_binary<double>(arrays[i][0]);
-      saved.outcome.maps[i].latent = from_binary<float>(arrays[i][1]);
+      EncodedMap& m = saved.outcome.maps[i];
+      m.latent = from_binary<float>(arrays[i]);
+      osz::Archive archive = osz::Archive::open(dataset_dir + "/" + m.entry.archive_file);
+      auto entry = archive.find(m.entry.entry_name);
+      if (!entry) return std::nullopt;
+      m.signal = encode_chart(archive.read_text(*entry), m.entry.osu_path, m.frames).signal;
     }
     return saved;
   } catch (const std::exception&) {

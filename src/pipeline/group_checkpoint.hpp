@@ -2,7 +2,9 @@
 // written atomically (temporary name + rename) under <out>/progress/. A killed job leaves
 // only whole files behind; `run --resume` loads them instead of recomputing, and because a
 // saved group carries its exact values the final JSON is byte-identical to an uninterrupted
-// run. (Not inside cartography.h5 itself: an HDF5 1.10 file whose writer is killed can be
+// run. A saved group holds everything but the 9-dim signals, which are re-encoded from the
+// charts on load (bit-identical, and ~10x less to write than storing them). (Not inside
+// cartography.h5 itself: an HDF5 1.10 file whose writer is killed can be
 // corrupt as a whole, which would lose every group done so far.)
 #pragma once
 
@@ -31,7 +33,8 @@ std::string progress_dir(const std::string& out_dir);
 void save_group(const std::string& out_dir, const std::string& fingerprint, const GroupOutcome& outcome,
                 const io::Json& records);
 
-// nullopt when absent, unreadable or stale.
-std::optional<SavedGroup> load_group(const std::string& out_dir, int song_group_idx, const std::string& fingerprint);
+// nullopt when absent, unreadable, stale, or when a chart can no longer be re-encoded.
+std::optional<SavedGroup> load_group(const std::string& out_dir, int song_group_idx, const std::string& fingerprint,
+                                     const std::string& dataset_dir);
 
 }  // namespace cartography::pipeline

@@ -258,7 +258,7 @@ int run_on(const mpi::communicator& world, const RunOptions& opt) {
     if (plan.owner[g] != world.rank()) continue;
     const std::string fingerprint = group_fingerprint(opt, plan.groups[g], static_cast<int>(g), opt.dataset_dir);
     std::optional<SavedGroup> saved;
-    if (opt.resume) saved = load_group(opt.out_dir, static_cast<int>(g), fingerprint);
+    if (opt.resume) saved = load_group(opt.out_dir, static_cast<int>(g), fingerprint, opt.dataset_dir);
     GroupOutcome o;
     io::Json records;
     if (saved) {
