@@ -2,6 +2,8 @@
 
 #include <utf8proc.h>
 
+#include "osu/python_text.hpp"
+
 #include <charconv>
 #include <vector>
 
@@ -59,15 +61,6 @@ void append_code_point(std::string& out, utf8proc_int32_t cp) {
   out.append(reinterpret_cast<char*>(buf), static_cast<size_t>(n));
 }
 
-// Python's str.isspace(): bidirectional class WS, B or S, or general category Zs.
-bool python_isspace(utf8proc_int32_t cp) {
-  if (cp == ' ' || (cp >= 0x09 && cp <= 0x0D) || (cp >= 0x1C && cp <= 0x1F)) return true;
-  if (cp < 0x80) return false;
-  const utf8proc_property_t* p = utf8proc_get_property(cp);
-  return p->category == UTF8PROC_CATEGORY_ZS || p->bidi_class == UTF8PROC_BIDI_CLASS_WS ||
-         p->bidi_class == UTF8PROC_BIDI_CLASS_B || p->bidi_class == UTF8PROC_BIDI_CLASS_S;
-}
-
 bool is_cased(utf8proc_int32_t cp) {
   auto cat = utf8proc_category(cp);
   return cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LL || cat == UTF8PROC_CATEGORY_LT ||
@@ -97,15 +90,6 @@ bool final_sigma(const std::vector<utf8proc_int32_t>& cps, size_t i) {
     return !is_cased(cps[k]);
   }
   return true;
-}
-
-bool is_python_space_ascii_or_unicode_at(std::string_view text, size_t pos, size_t& len) {
-  utf8proc_int32_t cp;
-  auto n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(text.data() + pos),
-                            static_cast<utf8proc_ssize_t>(text.size() - pos), &cp);
-  if (n <= 0) return false;
-  len = static_cast<size_t>(n);
-  return python_isspace(cp);
 }
 
 // Calls fn(offset after the colon) for each line that begins with "<name>:" (re.MULTILINE's
@@ -144,15 +128,7 @@ std::string decode_utf8_replace(std::string_view bytes) {
   return out;
 }
 
-std::string python_strip(std::string_view text) {
-  auto cps = code_points(text);
-  size_t b = 0, e = cps.size();
-  while (b < e && python_isspace(cps[b])) ++b;
-  while (e > b && python_isspace(cps[e - 1])) --e;
-  std::string out;
-  for (size_t i = b; i < e; ++i) append_code_point(out, cps[i]);
-  return out;
-}
+std::string python_strip(std::string_view text) { return std::string(osu::python_strip(text)); }
 
 std::string python_lower(std::string_view text) {
   auto cps = code_points(text);
@@ -178,9 +154,8 @@ std::optional<std::string> match_header_value(std::string_view text, std::string
     size_t k = start;
     if (skip_space) {
       // \s* is greedy and may cross line ends; it backs off only if (.+) would then be empty.
-      size_t len = 0;
       std::vector<size_t> stops{k};
-      while (k < text.size() && is_python_space_ascii_or_unicode_at(text, k, len)) {
+      while (size_t len = k < text.size() ? osu::whitespace_length_at(text, k) : 0) {
         k += len;
         stops.push_back(k);
       }
@@ -201,8 +176,8 @@ std::optional<std::string> match_header_value(std::string_view text, std::string
 
 std::optional<std::string> match_header_run(std::string_view text, std::string_view name, bool allow_dot) {
   return for_each_header_line(text, name, [&](size_t start) -> std::optional<std::string> {
-    size_t k = start, len = 0;
-    while (k < text.size() && is_python_space_ascii_or_unicode_at(text, k, len)) k += len;
+    size_t k = start;
+    while (size_t len = k < text.size() ? osu::whitespace_length_at(text, k) : 0) k += len;
     size_t e = k;
     while (e < text.size() && ((text[e] >= '0' && text[e] <= '9') || (allow_dot && text[e] == '.'))) ++e;
     if (e == k) return std::nullopt;
