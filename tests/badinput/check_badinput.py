@@ -15,38 +15,20 @@ check_badinput.py --expected EXPECTED.json --dataset <bad corpus dir> --bad <out
 Prints one line per failure and exits 1 if there is any.
 """
 import argparse
-import json
-import math
 import os
 import re
 import shutil
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from strict_json import all_finite, load_strict  # noqa: E402
+
 failures = []
 
 
 def fail(msg):
     failures.append(msg)
-
-
-def reject_constant(name):
-    raise ValueError(f"non-finite number {name}")
-
-
-def load_strict(path):
-    with open(path, "rb") as f:
-        return json.loads(f.read().decode("utf-8"), parse_constant=reject_constant)
-
-
-def finite_everywhere(v):
-    if isinstance(v, float):
-        return math.isfinite(v)
-    if isinstance(v, dict):
-        return all(finite_everywhere(x) for x in v.values())
-    if isinstance(v, list):
-        return all(finite_everywhere(x) for x in v)
-    return True
 
 
 def load_run(out, label):
@@ -64,7 +46,7 @@ def load_run(out, label):
             except (ValueError, UnicodeDecodeError) as e:
                 fail(f"{label}: {rel} is not strict JSON: {e}")
                 continue
-            if not finite_everywhere(docs[rel]):
+            if not all_finite(docs[rel]):
                 fail(f"{label}: {rel} holds a non-finite number")
     for rel in ["run_summary.json", "data/multi_mapper_index.json", "data/encoding_manifest.json",
                 "results/track_a/track_a_results.json"]:

@@ -6,13 +6,14 @@ check_run.py <out_dir> --ranks N --archives N [--track-b] [--reference-index FIL
 Exit 0 when every check passes; otherwise prints each failed check and exits 1.
 """
 import argparse
-import json
-import math
 import os
 import re
 import shutil
 import subprocess
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from strict_json import all_finite, load_strict  # noqa: E402
 
 failures = []
 
@@ -21,26 +22,6 @@ def check(cond, what):
     if not cond:
         failures.append(what)
     return cond
-
-
-def reject_constant(name):
-    raise ValueError(f"non-finite number {name} in JSON")
-
-
-def load_strict(path):
-    """Python's json accepts NaN/Infinity; the outputs must not contain them."""
-    with open(path, "rb") as f:
-        return json.loads(f.read().decode("utf-8"), parse_constant=reject_constant)
-
-
-def all_finite(value):
-    if isinstance(value, float):
-        return math.isfinite(value)
-    if isinstance(value, dict):
-        return all(all_finite(v) for v in value.values())
-    if isinstance(value, list):
-        return all(all_finite(v) for v in value)
-    return True
 
 
 def h5_root_attribute(path, name):
