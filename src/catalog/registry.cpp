@@ -38,8 +38,6 @@ std::optional<osz::Entry> find_audio(const osz::Archive& archive, const std::str
   return std::nullopt;
 }
 
-io::Json opt(const std::optional<std::string>& v) { return v ? io::Json(*v) : io::Json(nullptr); }
-io::Json opt(const std::optional<double>& v) { return v ? io::Json(*v) : io::Json(nullptr); }
 
 }  // namespace
 
@@ -125,17 +123,17 @@ io::Json registry_json(const std::vector<RegistryEntry>& entries) {
   for (const RegistryEntry& r : entries) {
     out.push_back({{"osu_path", r.osu_path},
                    {"beatmapset_id", r.beatmapset_id},
-                   {"title", opt(r.title)},
-                   {"artist", opt(r.artist)},
-                   {"creator", opt(r.creator)},
-                   {"version", opt(r.version)},
-                   {"beatmap_id", opt(r.beatmap_id)},
+                   {"title", io::or_null(r.title)},
+                   {"artist", io::or_null(r.artist)},
+                   {"creator", io::or_null(r.creator)},
+                   {"version", io::or_null(r.version)},
+                   {"beatmap_id", io::or_null(r.beatmap_id)},
                    {"mode", 0},
-                   {"cs", opt(r.cs)},
-                   {"ar", opt(r.ar)},
-                   {"od", opt(r.od)},
-                   {"hp", opt(r.hp)},
-                   {"audio_path", opt(r.audio_path)},
+                   {"cs", io::or_null(r.cs)},
+                   {"ar", io::or_null(r.ar)},
+                   {"od", io::or_null(r.od)},
+                   {"hp", io::or_null(r.hp)},
+                   {"audio_path", io::or_null(r.audio_path)},
                    {"song_group_idx", r.song_group_idx},
                    {"num_mappers_in_group", r.num_mappers_in_group},
                    {"is_representative", r.is_representative}});

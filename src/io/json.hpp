@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <optional>
 #include <string>
 
 namespace cartography::io {
@@ -13,6 +14,12 @@ using Json = nlohmann::ordered_json;
 struct JsonError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
+
+// A value, or null when absent (the reference writes None for a missing field).
+template <typename T>
+Json or_null(const std::optional<T>& v) {
+  return v ? Json(*v) : Json(nullptr);
+}
 
 // Python's repr() of a float: shortest round-trip digits, exponent form below 1e-4 or from 1e16.
 // NaN and infinities are refused: no output of ours may contain them.

@@ -72,15 +72,13 @@ io::Json analyse_group(AnalysisInputs& in, GroupOutcome& o, GroupTimings& timing
 }
 
 void write_root_outputs(const RunOptions& opt, const std::vector<GroupOutcome>& all,
-                        const std::vector<io::Json>& records_json, RunCounts& counts) {
+                        const GroupRecords& merged, RunCounts& counts) {
   std::vector<catalog::RegistryEntry> registry;
   for (const GroupOutcome& o : all) registry.insert(registry.end(), o.registry.begin(), o.registry.end());
   catalog::sort_registry(registry);
   io::write_json_file(opt.out_dir + "/data/beatmap_registry.json", catalog::registry_json(registry));
   io::write_json_file(opt.out_dir + "/data/encoding_manifest.json", manifest_json(all));
 
-  GroupRecords merged;
-  for (const io::Json& j : records_json) merged.append(records_from_json(j));
   stats::TrackASummary a = stats::summarize_track_a(merged.track_a);
   io::write_json_file(opt.out_dir + "/results/track_a/track_a_results.json", stats::to_json(a));
 

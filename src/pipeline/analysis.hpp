@@ -13,6 +13,7 @@
 #include "pipeline/group_job.hpp"
 #include "pipeline/outputs.hpp"
 #include "pipeline/run_options.hpp"
+#include "pipeline/stats_records.hpp"
 
 namespace cartography::pipeline {
 
@@ -31,6 +32,6 @@ io::Json analyse_group(AnalysisInputs& inputs, GroupOutcome& o, GroupTimings& ti
 
 // Rank 0: registry, manifest, Track A (B, synthesis v1 and v2 with latents) JSON files.
 void write_root_outputs(const RunOptions& opt, const std::vector<GroupOutcome>& all,
-                        const std::vector<io::Json>& records, RunCounts& counts);
+                        const GroupRecords& records, RunCounts& counts);
 
 }  // namespace cartography::pipeline

@@ -4,8 +4,6 @@
 
 namespace cartography::pipeline {
 namespace {
-io::Json opt(const std::optional<std::string>& v) { return v ? io::Json(*v) : io::Json(nullptr); }
-io::Json opt(const std::optional<double>& v) { return v ? io::Json(*v) : io::Json(nullptr); }
 }  // namespace
 
 io::Json manifest_json(const std::vector<GroupOutcome>& outcomes) {
@@ -16,14 +14,14 @@ io::Json manifest_json(const std::vector<GroupOutcome>& outcomes) {
       out.push_back({{"filename", m.filename},
                      {"osu_path", r.osu_path},
                      {"beatmapset_id", r.beatmapset_id},
-                     {"creator", opt(r.creator)},
-                     {"version", opt(r.version)},
-                     {"title", opt(r.title)},
-                     {"artist", opt(r.artist)},
+                     {"creator", io::or_null(r.creator)},
+                     {"version", io::or_null(r.version)},
+                     {"title", io::or_null(r.title)},
+                     {"artist", io::or_null(r.artist)},
                      {"song_group_idx", r.song_group_idx},
-                     {"od", opt(r.od)},
-                     {"ar", opt(r.ar)},
-                     {"cs", opt(r.cs)},
+                     {"od", io::or_null(r.od)},
+                     {"ar", io::or_null(r.ar)},
+                     {"cs", io::or_null(r.cs)},
                      {"shape", {9, m.frames}},
                      {"target_L", o.target_L}});
     }

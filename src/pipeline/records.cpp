@@ -10,7 +10,7 @@ void get_opt(const io::Json& j, const char* key, std::optional<T>& out) {
 }
 template <typename T>
 void put_opt(io::Json& j, const char* key, const std::optional<T>& v) {
-  j[key] = v ? io::Json(*v) : io::Json(nullptr);
+  j[key] = io::or_null(v);
 }
 }  // namespace
 

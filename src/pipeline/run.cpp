@@ -28,6 +28,7 @@
 #include "pipeline/plan.hpp"
 #include "pipeline/progress.hpp"
 #include "pipeline/records.hpp"
+#include "pipeline/stats_records.hpp"
 #include "pipeline/store_layout.hpp"
 
 namespace cartography::pipeline {
@@ -289,7 +290,7 @@ int run_on(const mpi::communicator& world, const RunOptions& opt) {
     mine_meta.push_back({{"outcome", outcome_metadata(mine[i])}, {"records", mine_records[i]}});
   std::vector<std::string> parts = gather_packed(world, pack(mine_meta));
   std::vector<GroupOutcome> all;
-  std::vector<io::Json> all_records;
+  GroupRecords merged_records;  // every group's records, decoded once, in song_group_idx order
   if (root) {
     std::vector<std::pair<GroupOutcome, io::Json>> merged;
     for (const auto& p : parts)
@@ -298,7 +299,7 @@ int run_on(const mpi::communicator& world, const RunOptions& opt) {
               [](const auto& a, const auto& b) { return a.first.song_group_idx < b.first.song_group_idx; });
     for (auto& [o, r] : merged) {
       all.push_back(std::move(o));
-      all_records.push_back(std::move(r));
+      merged_records.append(records_from_json(r));
     }
   }
   clock.stop();
@@ -308,13 +309,13 @@ int run_on(const mpi::communicator& world, const RunOptions& opt) {
   std::string write_error;
   if (root) {
     try {
-      write_root_outputs(opt, all, all_records, counts);
+      write_root_outputs(opt, all, merged_records, counts);
     } catch (const std::exception& e) {
       write_error = e.what();
     }
   }
   rethrow_if_any(world, write_error);
-  write_store(world, opt, files.size(), plan.groups.size(), all, all_records, mine);
+  write_store(world, opt, files.size(), plan.groups.size(), all, merged_records, mine);
   clock.stop();
 
   // Per-rank figures for the summary: stage times and peak memory.

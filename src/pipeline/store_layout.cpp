@@ -130,7 +130,7 @@ std::vector<io::ColumnBlock<T>> my_blocks(const std::vector<GroupOutcome>& mine,
 }  // namespace
 
 void write_store(const boost::mpi::communicator& world, const RunOptions& opt, size_t archives_seen, size_t groups,
-                 const std::vector<GroupOutcome>& all, const std::vector<io::Json>& records,
+                 const std::vector<GroupOutcome>& all, const GroupRecords& records,
                  const std::vector<GroupOutcome>& mine) {
   GroupOffsets off = world.rank() == 0 ? offsets_on_root(all, groups) : GroupOffsets{};
   broadcast(world, off);
@@ -160,9 +160,7 @@ void write_store(const boost::mpi::communicator& world, const RunOptions& opt, s
         [](const EncodedMap& m) { return m.latent_frames; }, [](const EncodedMap& m) { return m.latent.data(); });
     store.ragged("latents/mu", off.latent_dims, off.latents, latent_blocks);
   }
-  GroupRecords merged;
-  for (const io::Json& j : records) merged.append(records_from_json(j));
-  write_pair_tables(store, merged, off.latent_dims);
+  write_pair_tables(store, records, off.latent_dims);
   store.finish();
 }
 
