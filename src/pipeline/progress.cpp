@@ -1,6 +1,12 @@
 #include "pipeline/progress.hpp"
 
 #include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+
+#include "pipeline/progress_text.hpp"
 
 namespace cartography::pipeline {
 namespace {
@@ -55,12 +61,21 @@ void Progress::finish() {
   }
 }
 
+// On a terminal a bar redrawn in place a few times a second; in a log (Slurm output) one plain
+// line per interval, so the file stays readable and small.
 void Progress::print(bool force) {
   auto now = std::chrono::steady_clock::now();
-  if (!force && std::chrono::duration<double>(now - last_print_).count() < interval_s_) return;
+  static const bool tty = isatty(fileno(stdout)) == 1;
+  const double every = tty ? std::min(interval_s_, 0.25) : interval_s_;
+  if (!force && std::chrono::duration<double>(now - last_print_).count() < every) return;
   last_print_ = now;
-  double elapsed = std::chrono::duration<double>(now - start_).count();
-  spdlog::info("groups: {}/{} done ({:.1f} s)", done_, total_, elapsed);
+  const ProgressState state{"groups", done_, total_, std::chrono::duration<double>(now - start_).count()};
+  if (tty) {
+    std::fprintf(stdout, "\r%s\x1b[K%s", progress_bar(state, 72).c_str(), force ? "\n" : "");
+    std::fflush(stdout);
+  } else {
+    spdlog::info("{}", progress_line(state));
+  }
 }
 
 }  // namespace cartography::pipeline
