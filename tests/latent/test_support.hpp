@@ -147,6 +147,10 @@ class PickleWriter {
     if (v >= 0 && v < 256) {
       op('K');
       put_le(out_, v, 1);
+    } else if (v < INT32_MIN || v > INT32_MAX) {  // LONG1 of 8 bytes, two's complement
+      op('\x8a');
+      put_le(out_, 8, 1);
+      put_le(out_, static_cast<uint64_t>(v), 8);
     } else {
       op('J');
       put_le(out_, static_cast<uint32_t>(v), 4);

@@ -5,6 +5,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "common/checked.hpp"
+
 namespace cartography::latent {
 
 int64_t LatentArchitecture::chunk() const {
@@ -56,6 +58,15 @@ std::vector<int64_t> shape_of(const Checkpoint& ck, const std::string& key) {
   return t->shape;
 }
 
+// Size `dim` of a weight (negative: from the end), or a CheckpointError when it has fewer dims.
+int64_t dim_of(const Checkpoint& ck, const std::string& key, int dim) {
+  const std::vector<int64_t> shape = shape_of(ck, key);
+  const auto rank = static_cast<int64_t>(shape.size());
+  const int64_t i = dim < 0 ? rank + dim : dim;
+  if (i < 0 || i >= rank) ck.fail(key + " has " + std::to_string(rank) + " dimensions, too few for an osu-dreamer weight");
+  return shape[static_cast<size_t>(i)];
+}
+
 void expect_shape(const Checkpoint& ck, const std::string& key, const std::vector<int64_t>& want) {
   const std::vector<int64_t> got = shape_of(ck, key);
   if (got != want) {
@@ -72,20 +83,43 @@ void expect_shape(const Checkpoint& ck, const std::string& key, const std::vecto
 // state_dict). Stacks cannot be told from depth there: one stack is assumed.
 LatentArchitecture infer_from_weights(const Checkpoint& ck) {
   LatentArchitecture a;
-  a.h_dim = shape_of(ck, "encoder.0.weight").at(0);
-  a.emb_dim = shape_of(ck, "encoder.2.mu.weight").at(0);
+  a.h_dim = dim_of(ck, "encoder.0.weight", 0);
+  a.emb_dim = dim_of(ck, "encoder.2.mu.weight", 0);
   for (int i = 0;; ++i) {
-    const TensorRecord* dw = ck.find_tensor("encoder.1.downs." + std::to_string(i) + ".1.weight");
-    if (!dw) break;
-    a.strides.push_back(dw->shape.back() / 2);
+    const std::string key = "encoder.1.downs." + std::to_string(i) + ".1.weight";
+    if (!ck.find_tensor(key)) break;
+    a.strides.push_back(dim_of(ck, key, -1) / 2);
   }
   int64_t layers = 0;
   while (ck.find_tensor("encoder.1.blocks.0.layers." + std::to_string(layers) + ".res.weight")) ++layers;
   a.num_stacks = 1;
   a.stack_depth = layers;
-  a.ae_expand = shape_of(ck, "encoder.1.downs.0.0.weight").at(0) / a.h_dim;
-  a.wavenet_expand = shape_of(ck, "encoder.1.blocks.0.layers.0.filter.0.weight").at(0) / a.h_dim;
+  if (a.h_dim <= 0) ck.fail("encoder.0.weight has an empty first dimension");
+  a.ae_expand = dim_of(ck, "encoder.1.downs.0.0.weight", 0) / a.h_dim;
+  a.wavenet_expand = dim_of(ck, "encoder.1.blocks.0.layers.0.filter.0.weight", 0) / a.h_dim;
   return a;
+}
+
+// Whether every size derived from the hyper-parameters (widths, kernel sizes, layer counts, the
+// chunk and the receptive radius) fits 64 bits; they come from the file.
+bool sizes_fit(const LatentArchitecture& a) {
+  using checked::add;
+  using checked::mul;
+  if (!mul(a.h_dim, a.wavenet_expand) || !mul(a.h_dim, a.ae_expand) || !mul(a.num_stacks, a.stack_depth))
+    return false;
+  std::optional<int64_t> radius = 0, scale = 1;
+  for (int64_t s : a.strides) {
+    const auto kernel = mul(int64_t{2}, s);
+    if (!kernel || !radius || !scale) return false;
+    // radius += scale * stacks * (2^depth - 1) + scale * (kernel - 1); stack_depth <= 30 here.
+    const auto wavenet = mul(*scale, a.num_stacks);
+    const auto reach = wavenet ? mul(*wavenet, (int64_t{1} << a.stack_depth) - 1) : std::nullopt;
+    const auto pool = mul(*scale, *kernel);
+    radius = reach && pool ? add(*radius, *reach) : std::nullopt;
+    radius = radius ? add(*radius, *pool) : std::nullopt;
+    scale = mul(*scale, s);
+  }
+  return radius && scale;
 }
 
 int64_t int_field(const Checkpoint& ck, const pickle::Ref& record, const char* path, const char* name,
@@ -133,6 +167,7 @@ LatentArchitecture read_architecture(const Checkpoint& ck) {
     ck.fail("implausible latent-model hyper-parameters: " + a.describe());
   for (int64_t s : a.strides)
     if (s <= 0) ck.fail("implausible stride in " + a.describe());
+  if (!sizes_fit(a)) ck.fail("implausible latent-model hyper-parameters (sizes overflow): " + a.describe());
 
   // The weights must have exactly the shapes this architecture implies.
   const int64_t H = a.h_dim, D = a.emb_dim, hw = H * a.wavenet_expand, ha = H * a.ae_expand;

@@ -1,9 +1,13 @@
 #include "latent/checkpoint/checkpoint.hpp"
 
+#include <cmath>
 #include <cstring>
 #include <fstream>
+#include <limits>
+#include <optional>
 #include <stdexcept>
 
+#include "common/checked.hpp"
 #include "latent/checkpoint/unpickler.hpp"
 
 namespace cartography::latent {
@@ -54,16 +58,23 @@ T load(const std::byte* p) {
   return v;
 }
 
-float element_as_float(DType dtype, const std::byte* p) {
+// The element as a finite float32, or nullopt for NaN, infinities and float64 values beyond
+// float32's range (converting those is undefined; as weights they would poison every latent).
+std::optional<float> finite_float(double v) {
+  if (!std::isfinite(v) || std::fabs(v) > static_cast<double>(std::numeric_limits<float>::max())) return std::nullopt;
+  return static_cast<float>(v);
+}
+
+std::optional<float> element_as_float(DType dtype, const std::byte* p) {
   switch (dtype) {
-    case DType::Float64: return static_cast<float>(load<double>(p));
-    case DType::Float32: return load<float>(p);
-    case DType::Float16: return half_to_float(load<uint16_t>(p));
+    case DType::Float64: return finite_float(load<double>(p));
+    case DType::Float32: return finite_float(load<float>(p));
+    case DType::Float16: return finite_float(half_to_float(load<uint16_t>(p)));
     case DType::BFloat16: {
       const uint32_t bits = uint32_t{load<uint16_t>(p)} << 16;
       float f;
       std::memcpy(&f, &bits, 4);
-      return f;
+      return finite_float(f);
     }
     case DType::Int64: return static_cast<float>(load<int64_t>(p));
     case DType::Int32: return static_cast<float>(load<int32_t>(p));
@@ -122,9 +133,9 @@ const char* dtype_name(DType dtype) {
 }
 
 int64_t TensorRecord::numel() const {
-  int64_t n = 1;
-  for (int64_t s : shape) n *= s;
-  return n;
+  // Checked when the tensor was rebuilt (rebuild refuses shapes whose product overflows).
+  const auto n = checked::product<int64_t>(shape);
+  return n ? *n : 0;
 }
 
 const TensorRecord* as_tensor(const pickle::Ref& value) {
@@ -204,7 +215,9 @@ pickle::Ref Checkpoint::load_storage(const pickle::Ref& pid) {
     const std::string entry = archive_ + "/data/" + key;
     const StoredZip::Entry* e = zip_->find(entry);
     if (!e) fail("storage " + key + " is referenced by the pickle but the zip has no entry " + entry);
-    if (e->size != record->numel * dtype_size(record->dtype))
+    // Checked: numel is the file's choice, and a wrapping product could equal a tiny entry.
+    const auto bytes = checked::mul(record->numel, uint64_t{dtype_size(record->dtype)});
+    if (!bytes || e->size != *bytes)
       fail("entry " + entry + " holds " + std::to_string(e->size) + " bytes but storage " + key +
            " needs " + std::to_string(record->numel) + " x " + dtype_name(record->dtype));
     storages_.push_back(record);
@@ -228,20 +241,7 @@ pickle::Ref Checkpoint::rebuild(const pickle::Global& g, const pickle::Ref& args
       t.shape = int_tuple(a[2]);
       t.stride = int_tuple(a[3]);
       if (a.size() > 4) t.requires_grad = pickle::as_int(a[4]) != 0;
-      if (t.shape.size() != t.stride.size())
-        fail("tensor over storage " + t.storage->key + " has shape " + shape_string(t.shape) +
-             " but stride " + shape_string(t.stride));
-      // The last element reached must lie inside the storage.
-      int64_t last = t.offset;
-      bool empty = false;
-      for (size_t i = 0; i < t.shape.size(); ++i) {
-        if (t.shape[i] < 0 || t.stride[i] < 0) fail("tensor over storage " + t.storage->key + " has a negative size or stride");
-        if (t.shape[i] == 0) empty = true;
-        else last += (t.shape[i] - 1) * t.stride[i];
-      }
-      if (t.offset < 0 || (!empty && static_cast<uint64_t>(last) >= t.storage->numel))
-        fail("tensor of shape " + shape_string(t.shape) + " at offset " + std::to_string(t.offset) +
-             " reaches past its storage " + t.storage->key + " (" + std::to_string(t.storage->numel) + " elements)");
+      check_view(t);
       return pickle::make(pickle::Extension{"tensor", std::move(t)});
     }
     if (q == "torch._utils._rebuild_parameter" || q == "torch._utils._rebuild_parameter_with_state") {
@@ -261,6 +261,33 @@ pickle::Ref Checkpoint::rebuild(const pickle::Global& g, const pickle::Ref& args
     fail("malformed arguments of " + q + ": " + e.what());
   }
   return nullptr;
+}
+
+void Checkpoint::check_view(const TensorRecord& t) const {
+  const std::string what = "tensor of shape " + shape_string(t.shape) + ", stride " + shape_string(t.stride) +
+                           " at offset " + std::to_string(t.offset) + " over storage " + t.storage->key +
+                           " (" + std::to_string(t.storage->numel) + " elements)";
+  if (t.shape.size() != t.stride.size()) fail(what + ": shape and stride differ in length");
+  if (t.shape.size() > kMaxTensorDims)
+    fail(what + ": " + std::to_string(t.shape.size()) + " dimensions (at most " + std::to_string(kMaxTensorDims) + ")");
+  if (t.offset < 0) fail(what + ": negative storage offset");
+  for (size_t i = 0; i < t.shape.size(); ++i)
+    if (t.shape[i] < 0 || t.stride[i] < 0) fail(what + ": negative size or stride");
+  const auto numel = checked::product<int64_t>(t.shape);
+  if (!numel) fail(what + ": its number of elements overflows 64 bits");
+  if (*numel == 0) return;  // an empty view reads nothing, wherever it points
+  // The last element reached, offset + sum((size - 1) * stride), must lie inside the storage.
+  std::optional<int64_t> last = t.offset;
+  for (size_t i = 0; i < t.shape.size() && last; ++i) {
+    const auto step = checked::mul(t.shape[i] - 1, t.stride[i]);
+    last = step ? checked::add(*last, *step) : std::nullopt;
+  }
+  if (!last || static_cast<uint64_t>(*last) >= t.storage->numel) fail(what + ": reaches past its storage");
+  // Stride-0 (broadcast) views could name far more elements than the file holds; reading them
+  // would allocate without bound, so a view never holds more elements than its storage.
+  if (static_cast<uint64_t>(*numel) > t.storage->numel)
+    fail(what + ": holds " + std::to_string(*numel) +
+         " elements, more than its storage (a broadcast view: save it with .contiguous())");
 }
 
 void Checkpoint::collect_state_dict() {
@@ -316,12 +343,18 @@ std::vector<float> Checkpoint::read_float32(const TensorRecord& t) const {
   const int64_t n = t.numel();
   std::vector<float> out(static_cast<size_t>(n));
   if (n == 0) return out;
+  // check_view bounded every index below; this guards a record built by other means.
+  if (bytes.size() / es < t.storage->numel) fail("storage " + t.storage->key + " is shorter than its record");
   // Row-major walk over the shape with a running storage index.
   const size_t rank = t.shape.size();
   std::vector<int64_t> index(rank, 0);
   int64_t src = t.offset;
   for (int64_t i = 0; i < n; ++i) {
-    out[static_cast<size_t>(i)] = element_as_float(t.dtype(), bytes.data() + static_cast<size_t>(src) * es);
+    const std::optional<float> v = element_as_float(t.dtype(), bytes.data() + static_cast<size_t>(src) * es);
+    if (!v)
+      fail("storage " + t.storage->key + " element " + std::to_string(src) + " (" + dtype_name(t.dtype()) +
+           ") is not a finite float32 (NaN, infinite, or beyond float32's range): the weights are corrupt");
+    out[static_cast<size_t>(i)] = *v;
     for (size_t d = rank; d-- > 0;) {
       if (++index[d] < t.shape[d]) {
         src += t.stride[d];

@@ -42,6 +42,9 @@ struct TensorRecord {
   int64_t numel() const;
 };
 
+// A tensor of more dimensions is refused (PyTorch itself allows at most 64).
+inline constexpr size_t kMaxTensorDims = 64;
+
 class Checkpoint {
  public:
   // Reads the container and the pickle; tensor data stays in the file until asked for.
@@ -74,6 +77,8 @@ class Checkpoint {
   pickle::Ref load_storage(const pickle::Ref& pid);
   pickle::Ref rebuild(const pickle::Global& callable, const pickle::Ref& args);
   void collect_state_dict();
+  // Refuses a view whose elements are not all inside its storage (checked arithmetic).
+  void check_view(const TensorRecord& tensor) const;
 
   std::unique_ptr<StoredZip> zip_;
   std::string archive_, version_;

@@ -130,6 +130,11 @@ void StoredZip::read_central_directory() {
     fail("truncated: the central directory (offset " + std::to_string(cd_offset) + ", " +
          std::to_string(cd_size) + " bytes) lies past the end of the file (" + std::to_string(size_) + " bytes)");
 
+  // Every central record takes at least 46 bytes: a count beyond that is a lie, and reserving
+  // for it would allocate without bound (a ZIP64 count is a 64-bit number the file chose).
+  if (count > cd_size / 46)
+    fail("corrupt central directory: " + std::to_string(count) + " entries declared in " + std::to_string(cd_size) +
+         " bytes");
   entries_.reserve(count);
   uint64_t p = cd_offset;
   const uint64_t cd_end = cd_offset + cd_size;
