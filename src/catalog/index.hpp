@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "catalog/choices.hpp"
 #include "io/json.hpp"
 
 namespace cartography::catalog {
@@ -21,11 +22,6 @@ struct ArchiveMeta {
   // Creator of every .osu in the archive (filled for GroupBy::OsuCreator only: it reads them all).
   std::vector<std::string> osu_creators;
 };
-
-// Who counts as a mapper of a song. SetCreator: the archive's (its first .osu's) creator, as
-// the reference. OsuCreator (ours): every .osu's creator, so guest difficulties inside one
-// archive make a song multi-mapper.
-enum class GroupBy { SetCreator, OsuCreator };
 
 // One archive's scan: metadata, or the reason it cannot be indexed.
 struct ArchiveScan {

@@ -48,11 +48,6 @@ struct ArchiveRegistry {
   std::vector<RegistryWarning> warnings;
 };
 
-// How AudioFilename is found in the archive. CaseInsensitive (ours, default): any entry whose
-// path matches ignoring ASCII case. Reference: the exact name, and only .mp3/.ogg entries (the
-// only ones the reference extracts), for differential runs against the reference pipeline.
-enum class AudioMatch { CaseInsensitive, Reference };
-
 // Registry entries of one archive: its top-level .osu entries (as the reference's extraction
 // and glob see them; a repeated name keeps its last copy), sorted by name, Mode 0 only.
 ArchiveRegistry registry_for_archive(const osz::Archive& archive, const std::string& archive_file,

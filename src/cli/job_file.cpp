@@ -2,85 +2,76 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <set>
+
+#include "pipeline/file_kind.hpp"
 
 namespace cartography::cli {
 namespace fs = std::filesystem;
+using pipeline::OptionError;
 
 namespace {
-
-const std::set<std::string> kKeys = {"dataset", "out", "checkpoint", "latent", "seed", "group_by",
-                                     "resume", "cpu", "progress_seconds", "audio_match", "name", "description"};
 
 std::string resolve(const fs::path& base, const std::string& p) {
   if (p.empty() || p == "none" || fs::path(p).is_absolute()) return p;
   return (base / p).lexically_normal().string();
 }
 
-template <typename T>
-void read(const YAML::Node& job, const char* key, T& out, const std::string& path) {
-  if (!job[key]) return;
+YAML::Node load_mapping(const std::string& text, const std::string& path) {
+  YAML::Node job;
   try {
-    out = job[key].as<T>();
+    job = YAML::Load(text);
   } catch (const YAML::Exception& e) {
-    throw std::runtime_error(path + ": key '" + key + "': " + e.msg);
+    throw OptionError(path + ": not valid YAML: " + e.what());
   }
+  if (!job.IsMap()) throw OptionError(path + ": expected a mapping of options (key: value lines)");
+  return job;
+}
+
+std::string scalar_key(const YAML::Node& key, const std::string& path) {
+  if (!key.IsScalar()) throw OptionError(path + ": a key that is not a plain name");
+  return key.Scalar();
 }
 
 }  // namespace
 
-pipeline::RunOptions merge_job_file(const std::string& path, const pipeline::RunOptions& cli, const CLI::App& app) {
-  YAML::Node job;
-  try {
-    job = YAML::LoadFile(path);
-  } catch (const YAML::Exception& e) {
-    throw std::runtime_error("job file " + path + ": " + e.what());
-  }
-  if (!job.IsMap()) throw std::runtime_error("job file " + path + ": expected a mapping of options");
-  for (const auto& kv : job) {
-    auto key = kv.first.as<std::string>();
-    if (!kKeys.count(key)) throw std::runtime_error("job file " + path + ": unknown key '" + key + "'");
-  }
-  const fs::path base = fs::absolute(path).parent_path();
-  pipeline::RunOptions o;
-  read(job, "dataset", o.dataset_dir, path);
-  read(job, "out", o.out_dir, path);
-  read(job, "checkpoint", o.checkpoint, path);
-  read(job, "latent", o.latent, path);
-  read(job, "seed", o.seed, path);
-  read(job, "group_by", o.group_by, path);
-  read(job, "resume", o.resume, path);
-  read(job, "audio_match", o.audio_match, path);
-  read(job, "cpu", o.force_cpu, path);
-  read(job, "progress_seconds", o.progress_seconds, path);
-  o.dataset_dir = resolve(base, o.dataset_dir);
-  o.out_dir = resolve(base, o.out_dir);
-  o.checkpoint = resolve(base, o.checkpoint);
-  if (o.latent != "mean" && o.latent != "sample")
-    throw std::runtime_error("job file " + path + ": latent must be mean or sample");
-  if (o.audio_match != "case-insensitive" && o.audio_match != "reference")
-    throw std::runtime_error("job file " + path + ": audio_match must be case-insensitive or reference");
-
-  auto given = [&](const char* name) { return app.count(name) > 0; };
-  if (given("dataset_dir")) o.dataset_dir = cli.dataset_dir;
-  if (given("--out")) o.out_dir = cli.out_dir;
-  if (given("--checkpoint")) o.checkpoint = cli.checkpoint;
-  if (given("--latent")) o.latent = cli.latent;
-  if (given("--seed")) o.seed = cli.seed;
-  if (given("--group-by")) o.group_by = cli.group_by;
-  if (given("--resume")) o.resume = cli.resume;
-  if (given("--audio-match")) o.audio_match = cli.audio_match;
-  if (given("--cpu")) o.force_cpu = cli.force_cpu;
-  if (given("--progress-seconds")) o.progress_seconds = cli.progress_seconds;
-  o.job_file = fs::absolute(path).string();
-  return o;
+std::string read_job_file(const std::string& path) {
+  if (auto why = pipeline::not_a_regular_file(path)) throw OptionError("job file " + path + " " + *why);
+  std::error_code ec;
+  const auto size = fs::file_size(path, ec);
+  if (!ec && size > kMaxJobFileBytes)
+    throw OptionError("job file " + path + " is " + std::to_string(size) + " bytes (at most " +
+                      std::to_string(kMaxJobFileBytes) + ")");
+  std::ifstream f(path, std::ios::binary);
+  if (!f) throw OptionError("job file " + path + " cannot be read: " + std::strerror(errno));
+  std::string text(kMaxJobFileBytes + 1, '\0');
+  f.read(text.data(), static_cast<std::streamsize>(text.size()));
+  if (f.bad()) throw OptionError("job file " + path + " cannot be read: " + std::strerror(errno));
+  text.resize(static_cast<size_t>(f.gcount()));
+  if (text.size() > kMaxJobFileBytes) throw OptionError("job file " + path + " grew past its size limit while read");
+  return text;
 }
 
-std::string default_dataset_dir() { return std::string(CARTOGRAPHY_SOURCE_DIR) + "/tests/data/corpus_small"; }
-
-std::string default_checkpoint() {
-  return std::string(CARTOGRAPHY_SOURCE_DIR) + "/checkpoints/vae_small_UNTRAINED_random_weights.ckpt";
+void apply_job_text(const std::string& yaml_text, const std::string& path, pipeline::StudyOptions& options,
+                    pipeline::OptionSources& sources) {
+  const YAML::Node job = load_mapping(yaml_text, path);
+  const fs::path base = fs::absolute(path).parent_path();
+  std::set<std::string> seen;
+  for (const auto& kv : job) {
+    const std::string key = scalar_key(kv.first, path);
+    const std::string where = path + ": key '" + key + "'";
+    if (!seen.insert(key).second) throw OptionError(where + ": given twice");
+    if (pipeline::is_informational_key(key)) continue;
+    const pipeline::OptionSpec* spec = pipeline::find_option(key);
+    if (!spec) throw OptionError(path + ": unknown key '" + key + "'");
+    if (!kv.second.IsScalar()) throw OptionError(where + ": expected a single value");
+    const std::string& value = kv.second.Scalar();
+    pipeline::set_option(options, *spec, spec->is_path ? resolve(base, value) : value, where, sources);
+  }
 }
 
 }  // namespace cartography::cli

@@ -12,7 +12,7 @@
 #include "io/json.hpp"
 #include "pipeline/group_job.hpp"
 #include "pipeline/outputs.hpp"
-#include "pipeline/run_options.hpp"
+#include "pipeline/study_options.hpp"
 #include "pipeline/stats_records.hpp"
 
 namespace cartography::pipeline {

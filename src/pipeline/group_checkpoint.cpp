@@ -40,7 +40,8 @@ std::string progress_dir(const std::string& out_dir) { return out_dir + "/progre
 std::string group_fingerprint(const RunOptions& opt, const catalog::SongGroup& group, int idx,
                               const std::string& dataset_dir) {
   io::Json j = {{"group", idx}, {"key", group.match_key}, {"checkpoint", opt.checkpoint},
-                {"latent", opt.latent}, {"seed", opt.seed}, {"group_by", opt.group_by}, {"audio_match", opt.audio_match}};
+                {"latent", to_string(opt.latent)}, {"seed", opt.seed}, {"group_by", to_string(opt.group_by)},
+                {"audio_match", to_string(opt.audio_match)}};
   std::error_code ec;
   if (!opt.checkpoint.empty()) j["checkpoint_bytes"] = fs::file_size(opt.checkpoint, ec);
   io::Json sets = io::Json::array();

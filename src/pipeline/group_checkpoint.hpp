@@ -14,7 +14,7 @@
 #include "catalog/index.hpp"
 #include "io/json.hpp"
 #include "pipeline/group_job.hpp"
-#include "pipeline/run_options.hpp"
+#include "pipeline/study_options.hpp"
 
 namespace cartography::pipeline {
 

@@ -12,7 +12,7 @@ std::shared_ptr<LatentStage> LatentStage::open(const RunOptions& opt, int thread
   latent::LatentOptions o;
   o.threads = threads;
   o.checkpoint = opt.checkpoint.c_str();
-  o.force_cpu = opt.force_cpu ? 1 : 0;
+  o.force_cpu = opt.device == Device::Cpu ? 1 : 0;
   try {
     return std::shared_ptr<LatentStage>(new LatentStage(std::make_unique<latent::LatentClient>(o), opt));
   } catch (const std::exception& e) {
@@ -26,7 +26,7 @@ void LatentStage::encode(EncodedMap& m, std::vector<Skip>& skips) {
   const int64_t dims = client_->info().emb_dim, steps = client_->latent_frames(m.frames);
   std::vector<float> z(static_cast<size_t>(dims * steps));
   try {
-    if (options_.latent == "sample") client_->sample(m.signal.data(), m.frames, options_.seed, z.data());
+    if (options_.latent == LatentMode::Sample) client_->sample(m.signal.data(), m.frames, options_.seed, z.data());
     else client_->encode(m.signal.data(), m.frames, z.data(), nullptr);
   } catch (const std::exception& e) {
     skips.push_back({"latent", m.entry.osu_path, e.what()});

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "pipeline/group_job.hpp"
-#include "pipeline/run_options.hpp"
+#include "pipeline/study_options.hpp"
 
 namespace cartography::latent {
 class LatentClient;

@@ -99,10 +99,6 @@ std::vector<ArchiveFile> broadcast_listing(const mpi::communicator& world, const
 
 // Each rank reads the first .osu of a contiguous slice of archives; rank 0 gathers the scans
 // in dataset order.
-catalog::GroupBy group_by_option(const RunOptions& opt) {
-  return opt.group_by == "osu-creator" ? catalog::GroupBy::OsuCreator : catalog::GroupBy::SetCreator;
-}
-
 std::vector<catalog::ArchiveScan> distributed_scan(const mpi::communicator& world,
                                                    const std::vector<ArchiveFile>& files, catalog::GroupBy group_by) {
   auto [begin, end] = slice_for_rank(files.size(), world.rank(), world.size());
@@ -140,7 +136,7 @@ IndexPlan plan_on_root(const std::vector<catalog::ArchiveScan>& scans, const std
   }
   counts.archives_indexed = metas.size();
   IndexPlan plan;
-  plan.groups = catalog::build_index(metas, group_by_option(opt));
+  plan.groups = catalog::build_index(metas, opt.group_by);
   io::write_json_file(opt.out_dir + "/data/multi_mapper_index.json", catalog::index_json(plan.groups));
   std::map<std::string, uint64_t> size_of;
   for (const auto& f : files) size_of[f.name] = f.bytes;
@@ -229,7 +225,7 @@ int run_on(const mpi::communicator& world, const RunOptions& opt) {
   clock.start("index");
   std::vector<ArchiveFile> files = broadcast_listing(world, opt.dataset_dir);
   counts.archives_seen = files.size();
-  std::vector<catalog::ArchiveScan> scans = distributed_scan(world, files, group_by_option(opt));
+  std::vector<catalog::ArchiveScan> scans = distributed_scan(world, files, opt.group_by);
   IndexPlan plan;
   std::string plan_error;
   if (root) {
@@ -267,9 +263,7 @@ int run_on(const mpi::communicator& world, const RunOptions& opt) {
       records = std::move(saved->records);
       ++resumed;
     } else {
-      o = process_group(plan.groups[g], static_cast<int>(g), opt.dataset_dir, &timings,
-                        opt.audio_match == "reference" ? catalog::AudioMatch::Reference
-                                                       : catalog::AudioMatch::CaseInsensitive);
+      o = process_group(plan.groups[g], static_cast<int>(g), opt.dataset_dir, &timings, opt.audio_match);
       records = analyse_group(analysis_inputs, o, timings);
       save_group(opt.out_dir, fingerprint, o, records);
     }

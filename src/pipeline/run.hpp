@@ -4,7 +4,7 @@
 
 #include <boost/mpi/communicator.hpp>
 
-#include "pipeline/run_options.hpp"
+#include "pipeline/study_options.hpp"
 
 namespace cartography::pipeline {
 

@@ -140,10 +140,10 @@ void write_store(const boost::mpi::communicator& world, const RunOptions& opt, s
   store.attribute("cartography_version", std::string("0.1.0"));
   store.attribute("dataset_dir", opt.dataset_dir);
   store.attribute("checkpoint", opt.checkpoint);
-  store.attribute("latent", opt.checkpoint.empty() ? std::string("none") : opt.latent);
+  store.attribute("latent", opt.checkpoint.empty() ? std::string("none") : to_string(opt.latent));
   store.attribute("seed", static_cast<int64_t>(opt.seed));
-  store.attribute("group_by", opt.group_by);
-  store.attribute("audio_match", opt.audio_match);
+  store.attribute("group_by", to_string(opt.group_by));
+  store.attribute("audio_match", to_string(opt.audio_match));
   store.attribute("job_file", opt.job_file);
   store.attribute("ranks", static_cast<int64_t>(world.size()));
   store.attribute("archives_seen", static_cast<int64_t>(archives_seen));
