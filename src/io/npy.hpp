@@ -1,15 +1,23 @@
-// NumPy .npy files (format version 1.0), little-endian, C order, float64 or float32.
+// NumPy .npy files (written as format version 1.0; read: 1.0-3.0), little-endian, C order,
+// float64 or float32. The reader checks the header against the file (its length, the dtype,
+// the shape's element count against the bytes that follow) before it allocates anything.
 // Header-only with no dependencies so that src/latent can use it when built alone.
 #pragma once
 
+#include <cerrno>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
+#include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <vector>
+
+#include "common/checked.hpp"
 
 namespace cartography::io {
 
@@ -54,9 +62,14 @@ class NpyWriter {
     if (!file_) throw NpyError("cannot open " + path + " for writing: " + std::strerror(errno));
     std::string header = npy_header(npy_descr<T>(), shape);
     header_bytes_ = static_cast<int64_t>(header.size());
-    int64_t n = 1;
-    for (int64_t s : shape) n *= s;
-    count_ = n;
+    const auto n = checked::product<int64_t>(shape);
+    const auto bytes = n ? checked::mul(*n, int64_t(sizeof(T))) : std::nullopt;
+    if (!bytes || !checked::add(*bytes, header_bytes_) || *n < 0) {
+      std::fclose(file_);
+      file_ = nullptr;
+      throw NpyError("cannot write " + path + ": the array's size overflows 64 bits");
+    }
+    count_ = *n;
     put(header.data(), header.size());
   }
   NpyWriter(const NpyWriter&) = delete;
@@ -65,22 +78,29 @@ class NpyWriter {
     if (file_) std::fclose(file_);
   }
 
+  int64_t count() const { return count_; }
+
   // Element offset in C order.
   void write_at(int64_t element_offset, const T* data, int64_t n) {
-    if (element_offset < 0 || element_offset + n > count_) throw NpyError("write past end of " + path_);
+    if (!checked::in_bounds(element_offset, n, count_)) throw NpyError("write past end of " + path_);
     if (std::fseek(file_, static_cast<long>(header_bytes_ + element_offset * int64_t(sizeof(T))), SEEK_SET) != 0)
-      throw NpyError("seek failed in " + path_);
+      throw NpyError("cannot seek in " + path_ + ": " + std::strerror(errno));
     put(data, static_cast<size_t>(n) * sizeof(T));
   }
 
   // Flushes and closes; throws if the file is short (the caller must not present it as complete).
   void close() {
     if (!file_) return;
-    if (std::fseek(file_, 0, SEEK_END) != 0) throw NpyError("seek failed in " + path_);
+    if (std::fflush(file_) != 0 || std::fseek(file_, 0, SEEK_END) != 0) {
+      const int err = errno;
+      std::fclose(file_);
+      file_ = nullptr;
+      throw NpyError("cannot write " + path_ + ": " + std::strerror(err));
+    }
     long size = std::ftell(file_);
     int rc = std::fclose(file_);
     file_ = nullptr;
-    if (rc != 0) throw NpyError("cannot close " + path_);
+    if (rc != 0) throw NpyError("cannot close " + path_ + ": " + std::strerror(errno));
     if (size != header_bytes_ + count_ * int64_t(sizeof(T)))
       throw NpyError("incomplete array written to " + path_);
   }
@@ -99,9 +119,7 @@ class NpyWriter {
 template <typename T>
 void write_npy(const std::string& path, const std::vector<int64_t>& shape, const T* data) {
   NpyWriter<T> w(path, shape);
-  int64_t n = 1;
-  for (int64_t s : shape) n *= s;
-  w.write_at(0, data, n);
+  w.write_at(0, data, w.count());
   w.close();
 }
 
@@ -111,52 +129,188 @@ struct NpyArray {
   std::vector<T> data;
 };
 
-// Reads a C-order little-endian float32/float64 array; the stored dtype must match T.
+// Limits of the reader (README, "Archives, checkpoints and arrays"). numpy writes headers of
+// well under a kilobyte and refuses more than 32 dimensions itself.
+inline constexpr uint32_t kMaxNpyHeaderBytes = 65536;
+inline constexpr size_t kMaxNpyDims = 32;
+
+// What a .npy header declares, checked against the file: the data that follows the header has
+// exactly the size the dtype and shape claim.
+struct NpyHeader {
+  std::string descr;  // e.g. "<f8"
+  bool fortran_order = false;
+  std::vector<int64_t> shape;
+  uint64_t count = 0;        // elements
+  uint64_t data_offset = 0;  // bytes before the data
+};
+
+namespace npy_detail {
+
+[[noreturn]] inline void fail(const std::string& path, const std::string& what) { throw NpyError(path + ": " + what); }
+
+inline size_t skip_spaces(std::string_view s, size_t pos) {
+  while (pos < s.size() && (s[pos] == ' ' || s[pos] == '\t' || s[pos] == '\n')) ++pos;
+  return pos;
+}
+
+// The text after `'key':` in the header's dict literal, or npos when the key is absent.
+inline size_t value_of(std::string_view header, std::string_view key) {
+  for (const char quote : {'\'', '"'}) {
+    const std::string quoted = std::string(1, quote) + std::string(key) + quote;
+    const size_t at = header.find(quoted);
+    if (at == std::string_view::npos) continue;
+    const size_t colon = skip_spaces(header, at + quoted.size());
+    if (colon < header.size() && header[colon] == ':') return skip_spaces(header, colon + 1);
+  }
+  return std::string_view::npos;
+}
+
+inline std::string descr_of(const std::string& path, std::string_view h) {
+  const size_t v = value_of(h, "descr");
+  if (v == std::string_view::npos || v >= h.size() || (h[v] != '\'' && h[v] != '"'))
+    fail(path, "the .npy header has no 'descr' (dtype) string");
+  const size_t end = h.find(h[v], v + 1);
+  if (end == std::string_view::npos) fail(path, "the .npy header's 'descr' string is unterminated");
+  return std::string(h.substr(v + 1, end - v - 1));
+}
+
+inline bool fortran_order_of(const std::string& path, std::string_view h) {
+  const size_t v = value_of(h, "fortran_order");
+  if (v != std::string_view::npos && h.substr(v, 5) == "False") return false;
+  if (v != std::string_view::npos && h.substr(v, 4) == "True") return true;
+  fail(path, "the .npy header has no 'fortran_order': True/False");
+}
+
+inline std::vector<int64_t> shape_of(const std::string& path, std::string_view h) {
+  size_t pos = value_of(h, "shape");
+  if (pos == std::string_view::npos || pos >= h.size() || h[pos] != '(')
+    fail(path, "the .npy header has no 'shape' tuple");
+  std::vector<int64_t> shape;
+  for (++pos;;) {
+    pos = skip_spaces(h, pos);
+    if (pos < h.size() && h[pos] == ')') return shape;
+    int64_t dim = 0;
+    const size_t digits = pos;
+    for (; pos < h.size() && h[pos] >= '0' && h[pos] <= '9'; ++pos) {
+      const auto next = checked::mul(dim, int64_t{10});
+      const auto with = next ? checked::add(*next, int64_t{h[pos] - '0'}) : std::nullopt;
+      if (!with) fail(path, "a dimension of the .npy shape does not fit 64 bits");
+      dim = *with;
+    }
+    if (pos == digits) fail(path, "the .npy shape is malformed (expected non-negative integers)");
+    shape.push_back(dim);
+    if (shape.size() > kMaxNpyDims) fail(path, "the .npy shape has more than " + std::to_string(kMaxNpyDims) + " dimensions");
+    pos = skip_spaces(h, pos);
+    if (pos < h.size() && h[pos] == ',') ++pos;
+    else if (pos >= h.size() || h[pos] != ')') fail(path, "the .npy shape is malformed (unterminated tuple)");
+  }
+}
+
+inline std::string shape_text(const std::vector<int64_t>& shape) {
+  std::string s = "(";
+  for (size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
+  return s + (shape.size() == 1 ? ",)" : ")");
+}
+
+inline uint64_t le(const unsigned char* b, int n) {
+  uint64_t v = 0;
+  for (int i = n - 1; i >= 0; --i) v = (v << 8) | b[i];
+  return v;
+}
+
+}  // namespace npy_detail
+
+// Opens `path` (a regular file: a FIFO would block the reader) and reads and checks its header;
+// `in` is left at the first data byte. Every message names the file.
+inline NpyHeader read_npy_header(const std::string& path, std::ifstream& in) {
+  using npy_detail::fail;
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (ec) fail(path, "cannot open: " + ec.message());
+  if (!std::filesystem::is_regular_file(status)) fail(path, "not a regular file");
+  const uint64_t file_size = std::filesystem::file_size(path, ec);
+  if (ec) fail(path, "cannot read its size: " + ec.message());
+  in.open(path, std::ios::binary);
+  if (!in) fail(path, std::string("cannot open: ") + std::strerror(errno));
+
+  unsigned char pre[12];
+  if (file_size < 10 || !in.read(reinterpret_cast<char*>(pre), 8) || std::memcmp(pre, "\x93NUMPY", 6) != 0)
+    fail(path, "not a .npy file (no \\x93NUMPY magic)");
+  const int major = pre[6];
+  if (major < 1 || major > 3)
+    fail(path, "unsupported .npy format version " + std::to_string(major) + "." + std::to_string(pre[7]));
+  const int len_bytes = major == 1 ? 2 : 4;
+  if (!in.read(reinterpret_cast<char*>(pre + 8), len_bytes)) fail(path, "truncated .npy preamble");
+  NpyHeader h;
+  const uint64_t header_len = npy_detail::le(pre + 8, len_bytes);
+  h.data_offset = 8 + len_bytes + header_len;
+  if (header_len > kMaxNpyHeaderBytes)
+    fail(path, "the .npy header claims " + std::to_string(header_len) + " bytes (at most " +
+                   std::to_string(kMaxNpyHeaderBytes) + ")");
+  if (h.data_offset > file_size)
+    fail(path, "truncated .npy header: it claims " + std::to_string(header_len) + " bytes but the file has " +
+                   std::to_string(file_size) + " bytes in all");
+  std::string text(header_len, '\0');
+  if (!in.read(text.data(), static_cast<std::streamsize>(header_len))) fail(path, "truncated .npy header");
+
+  h.descr = npy_detail::descr_of(path, text);
+  h.fortran_order = npy_detail::fortran_order_of(path, text);
+  h.shape = npy_detail::shape_of(path, text);
+  const auto count = checked::product<uint64_t>(h.shape);
+  if (!count) fail(path, "the .npy shape " + npy_detail::shape_text(h.shape) + " has more elements than 64 bits count");
+  h.count = *count;
+  return h;
+}
+
+// Checks that the data after the header has exactly `count` x `item` bytes, before anything is
+// allocated for it: a small file whose header claims a huge shape is refused here.
+inline void check_npy_data_size(const std::string& path, const NpyHeader& h, uint64_t item) {
+  std::error_code ec;
+  const uint64_t have = std::filesystem::file_size(path, ec) - h.data_offset;
+  const auto want = checked::mul(h.count, item);
+  if (ec || !want || *want != have)
+    npy_detail::fail(path, "the .npy header claims shape " + npy_detail::shape_text(h.shape) + " of '" + h.descr +
+                               "' (" + (want ? std::to_string(*want) : std::string("over 2^64")) +
+                               " bytes of data) but the file holds " + std::to_string(have) + " bytes after its header" +
+                               (want && *want > have ? ": truncated" : ""));
+}
+
+namespace npy_detail {
+template <typename T>
+std::vector<T> read_data(const std::string& path, std::ifstream& in, const NpyHeader& h) {
+  check_npy_data_size(path, h, sizeof(T));
+  std::vector<T> data(static_cast<size_t>(h.count));
+  if (!in.read(reinterpret_cast<char*>(data.data()), static_cast<std::streamsize>(h.count * sizeof(T))))
+    fail(path, "read error in the .npy data");
+  return data;
+}
+
+inline void require_c_order(const std::string& path, const NpyHeader& h) {
+  if (h.fortran_order) fail(path, "Fortran-order .npy arrays are not supported (save with np.ascontiguousarray)");
+}
+}  // namespace npy_detail
+
+// Reads a C-order little-endian float32/float64 array; the stored dtype must be T's.
 template <typename T>
 NpyArray<T> read_npy(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw NpyError("cannot open " + path);
-  char magic[8];
-  if (!in.read(magic, 8) || std::memcmp(magic, "\x93NUMPY", 6) != 0)
-    throw NpyError(path + ": not a .npy file");
-  uint32_t hlen = 0;
-  if (magic[6] == 1) {
-    unsigned char b[2];
-    in.read(reinterpret_cast<char*>(b), 2);
-    hlen = b[0] | (b[1] << 8);
-  } else {
-    unsigned char b[4];
-    in.read(reinterpret_cast<char*>(b), 4);
-    hlen = b[0] | (b[1] << 8) | (b[2] << 16) | (uint32_t(b[3]) << 24);
-  }
-  if (!in || hlen > (1u << 20)) throw NpyError(path + ": bad .npy header");
-  std::string header(hlen, '\0');
-  in.read(header.data(), hlen);
-  if (header.find(npy_descr<T>()) == std::string::npos)
-    throw NpyError(path + ": dtype is not " + npy_descr<T>());
-  if (header.find("'fortran_order': False") == std::string::npos)
-    throw NpyError(path + ": Fortran order is not supported");
-  auto open = header.find("'shape': (");
-  auto close = header.find(')', open);
-  if (open == std::string::npos || close == std::string::npos) throw NpyError(path + ": no shape");
-  NpyArray<T> out;
-  std::string dims = header.substr(open + 10, close - open - 10);
-  int64_t n = 1;
-  size_t pos = 0;
-  while (pos < dims.size()) {
-    while (pos < dims.size() && (dims[pos] == ' ' || dims[pos] == ',')) ++pos;
-    if (pos >= dims.size()) break;
-    size_t end = pos;
-    while (end < dims.size() && dims[end] >= '0' && dims[end] <= '9') ++end;
-    if (end == pos) throw NpyError(path + ": bad shape");
-    out.shape.push_back(std::stoll(dims.substr(pos, end - pos)));
-    n *= out.shape.back();
-    pos = end;
-  }
-  out.data.resize(static_cast<size_t>(n));
-  if (!in.read(reinterpret_cast<char*>(out.data.data()), n * int64_t(sizeof(T))))
-    throw NpyError(path + ": truncated data");
-  return out;
+  std::ifstream in;
+  const NpyHeader h = read_npy_header(path, in);
+  if (h.descr != npy_descr<T>())
+    npy_detail::fail(path, "the .npy dtype is '" + h.descr + "' but '" + npy_descr<T>() + "' is required");
+  npy_detail::require_c_order(path, h);
+  return {h.shape, npy_detail::read_data<T>(path, in, h)};
+}
+
+// Reads a C-order float64 ('<f8') array, or a float32 ('<f4') one widened to float64.
+inline NpyArray<double> read_npy_float64(const std::string& path) {
+  std::ifstream in;
+  const NpyHeader h = read_npy_header(path, in);
+  if (h.descr != "<f8" && h.descr != "<f4")
+    npy_detail::fail(path, "the .npy dtype is '" + h.descr + "' but float64 ('<f8') or float32 ('<f4') is required");
+  npy_detail::require_c_order(path, h);
+  if (h.descr == "<f8") return {h.shape, npy_detail::read_data<double>(path, in, h)};
+  const std::vector<float> f = npy_detail::read_data<float>(path, in, h);
+  return {h.shape, std::vector<double>(f.begin(), f.end())};
 }
 
 }  // namespace cartography::io
