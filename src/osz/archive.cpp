@@ -6,6 +6,8 @@
 #include <cctype>
 #include <filesystem>
 
+#include "common/checked.hpp"
+
 namespace cartography::osz {
 
 ArchiveError::ArchiveError(std::string archive_, std::string entry_, const std::string& reason)
@@ -16,6 +18,7 @@ ArchiveError::ArchiveError(std::string archive_, std::string entry_, const std::
 struct Archive::Impl {
   zip_t* zip = nullptr;
   std::vector<uint8_t> bytes;  // backing store for archives opened from memory
+  uint64_t archive_bytes = 0;  // size of the whole archive: no entry's compressed data exceeds it
   ~Impl() {
     if (zip) zip_discard(zip);
   }
@@ -32,6 +35,24 @@ std::string zip_error_text(int code) {
 }
 
 bool is_directory(std::string_view name) { return !name.empty() && name.back() == '/'; }
+
+// Why an entry is not a regular file, from the Unix mode its creator recorded (the upper 16
+// bits of the external attributes), or nullopt. Extracting a symbolic link would yield its
+// target path as the file's bytes (Python's zipfile) or a link out of the folder (unzip).
+std::optional<std::string> non_regular_reason(zip_t* zip, zip_uint64_t index) {
+  zip_uint8_t opsys = 0;
+  zip_uint32_t attributes = 0;
+  if (zip_file_get_external_attributes(zip, index, 0, &opsys, &attributes) != 0 || opsys != ZIP_OPSYS_UNIX)
+    return std::nullopt;
+  switch ((attributes >> 16) & 0170000u) {
+    case 0:          // no type recorded
+    case 0100000u:   // regular file
+    case 0040000u:   // a directory by mode but not by name: Python's zipfile extracts a file
+      return std::nullopt;
+    case 0120000u: return "symbolic link entry (not a regular file)";
+    default: return "special file entry (device, FIFO or socket; not a regular file)";
+  }
+}
 
 std::string lower_ascii(std::string_view s) {
   std::string out(s);
@@ -76,8 +97,11 @@ Archive Archive::open(const std::string& path, const ArchiveLimits& limits) {
   // libzip accepts a zero-byte file as an empty archive; Python's zipfile (and we) do not.
   std::error_code ec;
   if (std::filesystem::file_size(path, ec) == 0 && !ec) throw ArchiveError(path, "", "empty file (zero bytes)");
+  if (!std::filesystem::is_regular_file(path, ec))
+    throw ArchiveError(path, "", ec ? "cannot open archive: " + ec.message() : "not a regular file");
   int code = 0;
   auto impl = std::make_unique<Impl>();
+  impl->archive_bytes = std::filesystem::file_size(path, ec);
   impl->zip = zip_open(path.c_str(), ZIP_RDONLY, &code);
   if (!impl->zip) throw ArchiveError(path, "", "cannot open archive: " + zip_error_text(code));
   return Archive(std::move(impl), path, limits);
@@ -88,6 +112,7 @@ Archive Archive::from_bytes(std::vector<uint8_t> bytes, const std::string& label
   if (bytes.empty()) throw ArchiveError(label, "", "empty file (zero bytes)");
   auto impl = std::make_unique<Impl>();
   impl->bytes = std::move(bytes);
+  impl->archive_bytes = impl->bytes.size();
   zip_error_t error;
   zip_error_init(&error);
   zip_source_t* source =
@@ -124,13 +149,36 @@ void Archive::list_entries() {
       continue;
     }
     std::string name = st.name;
-    if (is_directory(name)) continue;
+    if (name.size() > limits_.max_name_bytes) {
+      refused_.push_back({name.substr(0, 200) + "...", "entry name of " + std::to_string(name.size()) +
+                                                           " bytes exceeds the limit of " +
+                                                           std::to_string(limits_.max_name_bytes)});
+      continue;
+    }
+    if (is_directory(name)) {
+      ++directories_;
+      continue;
+    }
     if (auto why = unsafe_name_reason(name)) {
+      refused_.push_back({name, *why});
+      continue;
+    }
+    if (auto why = non_regular_reason(impl_->zip, static_cast<zip_uint64_t>(i))) {
       refused_.push_back({name, *why});
       continue;
     }
     uint64_t size = (st.valid & ZIP_STAT_SIZE) ? st.size : 0;
     uint64_t csize = (st.valid & ZIP_STAT_COMP_SIZE) ? st.comp_size : 0;
+    if (csize > impl_->archive_bytes) {
+      refused_.push_back({name, "compressed size " + std::to_string(csize) + " bytes exceeds the whole archive (" +
+                                    std::to_string(impl_->archive_bytes) + " bytes)"});
+      continue;
+    }
+    if ((st.valid & ZIP_STAT_COMP_METHOD) && st.comp_method == ZIP_CM_STORE && csize != size) {
+      refused_.push_back({name, "stored (uncompressed) entry declares " + std::to_string(size) + " bytes but holds " +
+                                    std::to_string(csize)});
+      continue;
+    }
     if (size > limits_.max_entry_bytes) {
       refused_.push_back({name, "inflated size " + std::to_string(size) + " bytes exceeds the limit of " +
                                     std::to_string(limits_.max_entry_bytes) + " (zip bomb?)"});
@@ -141,12 +189,13 @@ void Archive::list_entries() {
                                     ":1 for a large entry (zip bomb?)"});
       continue;
     }
-    if (total + size > limits_.max_total_bytes) {
+    const auto new_total = checked::add(total, size);
+    if (!new_total || *new_total > limits_.max_total_bytes) {
       refused_.push_back({name, "archive inflates past " + std::to_string(limits_.max_total_bytes) +
                                     " bytes in all (zip bomb?)"});
       continue;
     }
-    total += size;
+    total = *new_total;
     entries_.push_back({std::move(name), static_cast<uint64_t>(i), size, csize});
   }
 }
@@ -180,10 +229,14 @@ std::vector<uint8_t> Archive::read(const Entry& entry) const {
   zip_file_t* file = zip_fopen_index(impl_->zip, entry.index, 0);
   if (!file) throw ArchiveError(label_, entry.name, std::string("cannot open entry: ") + zip_strerror(impl_->zip));
   // Read at most one byte past the declared size: a stream longer than declared is refused.
-  uint64_t cap = std::min(entry.size, limits_.max_entry_bytes);
-  std::vector<uint8_t> out(static_cast<size_t>(cap) + 1);
+  // The buffer grows with the bytes actually inflated, so a small entry that declares a large
+  // size costs what it holds, not what it claims.
+  const uint64_t cap = std::min(entry.size, limits_.max_entry_bytes);
+  const size_t want = static_cast<size_t>(cap) + 1;
+  std::vector<uint8_t> out(std::min<size_t>(want, size_t{1} << 20));
   uint64_t got = 0;
-  while (got < out.size()) {
+  while (got < want) {
+    if (got == out.size()) out.resize(std::min(want, out.size() * 2));
     zip_int64_t n = zip_fread(file, out.data() + got, out.size() - got);
     if (n < 0) {
       std::string why = zip_file_strerror(file);

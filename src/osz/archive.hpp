@@ -23,13 +23,15 @@ struct ArchiveError : std::runtime_error {
 };
 
 // Limits on what one archive may inflate to. Real sets hold a few MB of charts and at most
-// ~100 MB of audio/video; anything past these is treated as a zip bomb.
+// ~100 MB of audio/video; anything past these is treated as a zip bomb. README, "Archives,
+// checkpoints and arrays", lists them; a caller raises one by passing other limits.
 struct ArchiveLimits {
   uint64_t max_entry_bytes = uint64_t(512) << 20;   // one inflated entry
   uint64_t max_total_bytes = uint64_t(2) << 30;     // all entries together (declared sizes)
-  uint64_t max_entries = 20000;
+  uint64_t max_entries = 20000;                     // central-directory records, directories included
   uint64_t max_ratio_bytes = uint64_t(64) << 20;    // above this size an entry must compress
   double max_ratio = 1000.0;                        // ... by less than this ratio
+  uint64_t max_name_bytes = 4096;                   // an entry name (Linux's PATH_MAX)
 };
 
 struct Entry {
@@ -59,7 +61,11 @@ class Archive {
   const std::string& label() const { return label_; }
   // Usable entries, archive order. Directories and refused entries are not listed.
   const std::vector<Entry>& entries() const { return entries_; }
+  // Entries refused with their reason: unsafe names, symbolic links and other non-regular
+  // files, sizes past the limits, inconsistent sizes.
   const std::vector<RefusedEntry>& refused() const { return refused_; }
+  // Directory entries (names ending in '/'): they hold no data and are not listed.
+  uint64_t directories() const { return directories_; }
 
   // Entries whose name ends with ".osu" (case-sensitive, as the reference), archive order.
   std::vector<Entry> osu_entries() const;
@@ -83,6 +89,7 @@ class Archive {
   ArchiveLimits limits_;
   std::vector<Entry> entries_;
   std::vector<RefusedEntry> refused_;
+  uint64_t directories_ = 0;
 };
 
 // Why an entry name may not be used, or nullopt when it is safe: absolute paths, drive
