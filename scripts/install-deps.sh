@@ -14,6 +14,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-14 libclang-rt-14-dev
   python3 python3-numpy python3-h5py
+  python3-matplotlib libjs-d3 chromium fonts-dejavu-core
   slurm-wlm munge
 )
 export DEBIAN_FRONTEND=noninteractive

@@ -18,5 +18,7 @@ Command add_encode_osu(CLI::App& parent);
 Command add_encode_latent(CLI::App& parent);
 Command add_run(CLI::App& parent);
 Command add_synth(CLI::App& parent);
+Command add_report(CLI::App& parent);
+Command add_compare(CLI::App& parent);
 
 }  // namespace cartography::cli

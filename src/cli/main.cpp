@@ -13,7 +13,8 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "cartography 0.1.0");
   std::vector<cartography::cli::Command> commands;
   for (auto add : {cartography::cli::add_run, cartography::cli::add_encode_osu,
-                   cartography::cli::add_encode_latent, cartography::cli::add_synth}) {
+                   cartography::cli::add_encode_latent, cartography::cli::add_synth, cartography::cli::add_report,
+                   cartography::cli::add_compare}) {
     commands.push_back(add(app));
   }
   CLI11_PARSE(app, argc, argv);

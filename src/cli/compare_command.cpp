@@ -1,0 +1,34 @@
+// `cartography compare <run_a> <run_b> [--tol x]`: every statistic of two runs side by side;
+// exit status 1 when any differs beyond the tolerance (e.g. a cluster run against a laptop run).
+#include <memory>
+#include <string>
+
+#include "cli/command.hpp"
+#include "report/report.hpp"
+
+namespace cartography::cli {
+
+namespace {
+struct CompareOptions {
+  std::string run_a;
+  std::string run_b;
+  double tolerance = 1e-9;
+  std::string out_json;
+  bool all = false;
+};
+}  // namespace
+
+Command add_compare(CLI::App& parent) {
+  auto opt = std::make_shared<CompareOptions>();
+  CLI::App* app = parent.add_subcommand("compare", "Compare every statistic of two finished runs");
+  app->add_option("run_a", opt->run_a, "A finished run's folder")->required();
+  app->add_option("run_b", opt->run_b, "Another finished run's folder")->required();
+  app->add_option("--tol", opt->tolerance,
+                  "Tolerance: numbers differ when |a-b| > tol * max(1, |a|, |b|) (default 1e-9)")
+      ->check(CLI::Range(0.0, 1e300));
+  app->add_option("--out", opt->out_json, "Also write every statistic side by side to this JSON file");
+  app->add_flag("--all", opt->all, "Print every statistic, not only those that differ");
+  return {app, [opt] { return report::compare_runs(opt->run_a, opt->run_b, opt->tolerance, opt->out_json, opt->all); }};
+}
+
+}  // namespace cartography::cli

@@ -1,0 +1,1 @@
+"""The report stage: figures, the self-contained HTML report, tables and run comparison."""

@@ -1,0 +1,106 @@
+"""A finished run, read from its files only (README "Outputs of `run`"): no recomputation."""
+import json
+import math
+import os
+
+DIMS = ["ONSET", "COMBO", "SLIDE", "SUSTAIN", "WHISTLE", "FINISH", "CLAP", "X", "Y"]
+# Frame i of the 9-dim signal is at i * HOP / SR seconds (SPEC §5).
+FRAME_SECONDS = 98.0 / 16384.0
+
+# Where a run may hold a cross-validation result (the seed writes it beside the other results).
+CV_PATHS = ["results/cv_comparison.json", "results/cross_validation/cv_comparison.json"]
+
+
+class RunError(Exception):
+    """A run folder that cannot be reported on; the message names the file and why."""
+
+
+def _refuse_constant(name):
+    raise ValueError("non-finite number " + name)
+
+
+def read_json(path):
+    """Strict JSON: NaN/Infinity are refused, so they can never reach a figure or a table."""
+    try:
+        with open(path, "r", encoding="utf-8") as f:
+            return json.load(f, parse_constant=_refuse_constant)
+    except (OSError, ValueError) as e:
+        raise RunError(f"{path}: {e}") from None
+
+
+def finite_or_none(x):
+    """Numbers for output: a non-finite value becomes null instead of NaN."""
+    if x is None:
+        return None
+    x = float(x)
+    return x if math.isfinite(x) else None
+
+
+def _text(v):
+    return v.decode("utf-8", "replace") if isinstance(v, bytes) else (v.item() if hasattr(v, "item") else v)
+
+
+class Run:
+    """The files of one run directory; optional stages (Track B, synthesis, CV) are None when absent."""
+
+    def __init__(self, run_dir):
+        self.dir = os.path.abspath(run_dir)
+        if not os.path.isdir(self.dir):
+            raise RunError(f"{run_dir}: not a directory")
+        summary = os.path.join(self.dir, "run_summary.json")
+        if not os.path.exists(summary):
+            raise RunError(f"{summary}: missing; the run is unfinished or this is not a run folder")
+        self.summary = read_json(summary)
+        self.h5_path = os.path.join(self.dir, "cartography.h5")
+        self.attrs = self._read_complete_attrs()
+        self.track_a = read_json(self._required("results/track_a/track_a_results.json"))
+        self.index = read_json(self._required("data/multi_mapper_index.json"))
+        self.manifest = read_json(self._required("data/encoding_manifest.json"))
+        self.track_b = self._optional("results/track_b/track_b_results.json")
+        self.synthesis_v1 = self._optional("results/synthesis/synthesis_results.json")
+        self.synthesis_v2 = self._optional("results/synthesis/synthesis_v2.json")
+        self.cv = next((read_json(p) for p in (self.path(c) for c in CV_PATHS) if os.path.exists(p)), None)
+
+    def path(self, rel):
+        return os.path.join(self.dir, rel)
+
+    def _required(self, rel):
+        p = self.path(rel)
+        if not os.path.exists(p):
+            raise RunError(f"{p}: missing (every finished run has it)")
+        return p
+
+    def _optional(self, rel):
+        p = self.path(rel)
+        return read_json(p) if os.path.exists(p) else None
+
+    def _read_complete_attrs(self):
+        if not os.path.exists(self.h5_path):
+            partial = self.h5_path + ".partial"
+            why = "only cartography.h5.partial exists (still being written or the writer died)" \
+                if os.path.exists(partial) else "missing"
+            raise RunError(f"{self.h5_path}: {why}")
+        with self.open_h5() as f:
+            attrs = {k: _text(v) for k, v in f.attrs.items()}
+        if attrs.get("complete") != 1:
+            raise RunError(f"{self.h5_path}: root attribute complete is {attrs.get('complete')!r}, not 1")
+        return attrs
+
+    def open_h5(self):
+        import h5py  # only here: `tables` and `compare` of JSON need no HDF5
+        try:
+            return h5py.File(self.h5_path, "r")
+        except OSError as e:
+            raise RunError(f"{self.h5_path}: {e}") from None
+
+    def song_name(self, group):
+        g = self.index[group] if 0 <= group < len(self.index) else {}
+        return f"{g.get('artist', '?')} - {g.get('title', '?')}"
+
+    def checkpoint_state(self):
+        """(path, trained) with trained 'no' for the bundled random weights, 'unknown' otherwise:
+        nothing in a checkpoint file proves it was trained."""
+        ckpt = str(self.attrs.get("checkpoint", "") or "")
+        if not ckpt or ckpt == "none":
+            return "none (Track A only)", "n/a"
+        return ckpt, "no (random weights)" if "UNTRAINED" in os.path.basename(ckpt) else "unknown"
