@@ -4,7 +4,11 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 namespace cartography::io {
 
@@ -40,7 +44,82 @@ std::string python_float_repr(double value) {
 
 namespace {
 
-void dump_string(const std::string& s, std::string& out) {
+// Length of the valid UTF-8 sequence starting at s[i], or 0 when the byte there starts none
+// (overlong forms, surrogates and code points past U+10FFFF are invalid, as in Python).
+size_t utf8_sequence_length(const std::string& s, size_t i) {
+  const auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned char c = byte(i);
+  if (c < 0x80) return 1;
+  size_t n;
+  unsigned char lo = 0x80, hi = 0xBF;
+  if (c >= 0xC2 && c <= 0xDF) n = 2;
+  else if (c >= 0xE0 && c <= 0xEF) {
+    n = 3;
+    if (c == 0xE0) lo = 0xA0;
+    if (c == 0xED) hi = 0x9F;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    n = 4;
+    if (c == 0xF0) lo = 0x90;
+    if (c == 0xF4) hi = 0x8F;
+  } else {
+    return 0;
+  }
+  if (i + n > s.size()) return 0;
+  if (byte(i + 1) < lo || byte(i + 1) > hi) return 0;
+  for (size_t k = 2; k < n; ++k)
+    if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return 0;
+  return n;
+}
+
+// Calls keep(begin, length) for each valid sequence and bad(byte) for each other byte.
+template <typename Keep, typename Bad>
+void walk_utf8(const std::string& s, Keep keep, Bad bad) {
+  for (size_t i = 0; i < s.size();) {
+    if (size_t n = utf8_sequence_length(s, i)) {
+      keep(i, n);
+      i += n;
+    } else {
+      bad(static_cast<unsigned char>(s[i]));
+      ++i;
+    }
+  }
+}
+
+}  // namespace
+
+bool is_valid_utf8(const std::string& s) {
+  bool valid = true;
+  walk_utf8(s, [](size_t, size_t) {}, [&](unsigned char) { valid = false; });
+  return valid;
+}
+
+std::string utf8_display(const std::string& s) {
+  if (is_valid_utf8(s)) return s;
+  std::string out;
+  walk_utf8(s, [&](size_t i, size_t n) { out.append(s, i, n); }, [&](unsigned char) { out += "\xEF\xBF\xBD"; });
+  return out;
+}
+
+std::string escape_bytes(const std::string& s) {
+  std::string out;
+  walk_utf8(
+      s,
+      [&](size_t i, size_t n) {
+        if (n == 1 && s[i] == '\\') out += "\\\\";
+        else out.append(s, i, n);
+      },
+      [&](unsigned char c) {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "\\x%02X", c);
+        out += buf;
+      });
+  return out;
+}
+
+namespace {
+
+void dump_string(const std::string& raw, std::string& out) {
+  const std::string s = utf8_display(raw);
   out += '"';
   for (unsigned char c : s) {
     switch (c) {
@@ -118,16 +197,43 @@ std::string dump_python_style(const Json& value, int indent) {
   return out;
 }
 
-void write_json_file(const std::string& path, const Json& value, int indent) {
-  std::string text = dump_python_style(value, indent);
-  std::string tmp = path + ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    if (!f) throw JsonError("cannot write " + tmp);
-    f << text;
-    if (!f.flush()) throw JsonError("write failed: " + tmp);
+namespace {
+
+std::string os_reason(const std::string& what, const std::string& path) {
+  return what + " " + path + ": " + std::strerror(errno);
+}
+
+// Every byte of `data` to fd (write may take fewer; EINTR is retried).
+bool write_all(int fd, const char* data, size_t size) {
+  while (size > 0) {
+    ssize_t n = ::write(fd, data, size);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    data += n;
+    size -= static_cast<size_t>(n);
   }
-  std::filesystem::rename(tmp, path);
+  return true;
+}
+
+}  // namespace
+
+void write_file_atomically(const std::string& path, std::string_view bytes) {
+  const std::string tmp = path + ".tmp";
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) throw JsonError(os_reason("cannot create", tmp));
+  std::string error;
+  if (!write_all(fd, bytes.data(), bytes.size())) error = os_reason("cannot write", tmp);
+  // close() is where some file systems (NFS, quotas) first report a failed write.
+  if (::close(fd) != 0 && error.empty()) error = os_reason("cannot write", tmp);
+  if (error.empty() && ::rename(tmp.c_str(), path.c_str()) != 0) error = os_reason("cannot rename " + tmp + " to", path);
+  if (!error.empty()) {
+    ::unlink(tmp.c_str());
+    throw JsonError(error);
+  }
+}
+
+void write_json_file(const std::string& path, const Json& value, int indent) {
+  write_file_atomically(path, dump_python_style(value, indent));
 }
 
 }  // namespace cartography::io

@@ -1,20 +1,26 @@
 #include "io/run_store.hpp"
 
+#include "io/json.hpp"
+
 #include <hdf5.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <cstdio>
 #include <filesystem>
 
 namespace cartography::io {
 namespace {
 
+std::string hdf5_reason();
+
 // One owning HDF5 identifier: every hid_t we open is closed exactly once.
 class Handle {
  public:
   Handle() = default;
   Handle(hid_t id, herr_t (*close)(hid_t), const std::string& what) : id_(id), close_(close) {
-    if (id < 0) throw StoreError("HDF5: cannot " + what);
+    if (id < 0) throw StoreError("HDF5: cannot " + what + ": " + hdf5_reason());
   }
   Handle(Handle&& o) noexcept : id_(o.id_), close_(o.close_) { o.id_ = -1; }
   Handle& operator=(Handle&& o) noexcept {
@@ -37,8 +43,25 @@ class Handle {
   herr_t (*close_)(hid_t) = nullptr;
 };
 
+// HDF5's own account of the last failure: the innermost messages of the error stack (e.g.
+// "file write failed ... No space left on device"), most specific last.
+herr_t collect_message(unsigned n, const H5E_error2_t* e, void* out) {
+  auto& text = *static_cast<std::string*>(out);
+  if (n < 4 && e->desc && *e->desc) text += std::string(text.empty() ? "" : "; ") + e->desc;
+  return 0;
+}
+
+std::string hdf5_reason() {
+  std::string text;
+  H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, collect_message, &text);
+  H5Eclear2(H5E_DEFAULT);
+  return text.empty() ? "no reason given by HDF5" : text;
+}
+
+[[noreturn]] void fail(const std::string& what) { throw StoreError("HDF5: " + what + " failed: " + hdf5_reason()); }
+
 void check(herr_t status, const std::string& what) {
-  if (status < 0) throw StoreError("HDF5: " + what + " failed");
+  if (status < 0) fail(what);
 }
 
 template <typename T>
@@ -67,6 +90,8 @@ struct RunStore::Impl {
   std::string path, partial_path;
   Handle file;
   Handle collective;  // dataset transfer property list: collective MPI-IO
+  // Rank 0's string tables, written after the collective phase (see strings()).
+  std::vector<std::pair<std::string, std::vector<std::string>>> pending_strings;
 
   Handle link_creation() const {
     Handle lcpl(H5Pcreate(H5P_LINK_CREATE), H5Pclose, "create a link property list");
@@ -91,6 +116,9 @@ struct RunStore::Impl {
     static_assert(sizeof(hsize_t) == sizeof(unsigned long long));
     MPI_Bcast(dims.data(), rank_count, MPI_UNSIGNED_LONG_LONG, 0, comm);
     Handle dset = create_dataset(name, type, dims);
+    hsize_t elements = 1;
+    for (hsize_t d : dims) elements *= d;
+    if (elements == 0) return;  // an empty table: created, nothing to transfer (the same on every rank)
     Handle file_space(H5Dget_space(dset.get()), H5Sclose, "get dataspace");
     Handle mem_space = simple_space(dims);
     if (rank != 0) {
@@ -150,6 +178,63 @@ Handle string_type(size_t length) {
   return t;
 }
 
+Handle variable_string_type() {
+  Handle t(H5Tcopy(H5T_C_S1), H5Tclose, "copy string type");
+  check(H5Tset_size(t.get(), H5T_VARIABLE), "variable string size");
+  check(H5Tset_cset(t.get(), H5T_CSET_UTF8), "string charset");
+  return t;
+}
+
+// One [n] dataset of variable-length UTF-8 strings, written by this process alone. The type
+// says UTF-8, so bytes that are not (file names are bytes) are shown as U+FFFD.
+void write_variable_strings(hid_t file, const std::string& name, const std::vector<std::string>& values) {
+  std::vector<std::string> shown;
+  shown.reserve(values.size());
+  for (const auto& v : values) shown.push_back(utf8_display(v));
+  std::vector<const char*> pointers;
+  for (const auto& v : shown) pointers.push_back(v.c_str());
+  Handle type = variable_string_type();
+  Handle space = simple_space({hsize_t(values.size())});
+  Handle lcpl(H5Pcreate(H5P_LINK_CREATE), H5Pclose, "create a link property list");
+  check(H5Pset_create_intermediate_group(lcpl.get(), 1), "intermediate groups");
+  Handle dset(H5Dcreate2(file, name.c_str(), type.get(), space.get(), lcpl.get(), H5P_DEFAULT, H5P_DEFAULT), H5Dclose,
+              "create dataset " + name);
+  if (values.empty()) return;
+  check(H5Dwrite(dset.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, pointers.data()), "write " + name);
+}
+
+void write_int_attribute(hid_t file, const std::string& name, int64_t value) {
+  Handle space(H5Screate(H5S_SCALAR), H5Sclose, "create scalar space");
+  if (H5Aexists(file, name.c_str()) > 0) check(H5Adelete(file, name.c_str()), "delete attribute " + name);
+  Handle attr(H5Acreate2(file, name.c_str(), H5T_NATIVE_INT64, space.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
+              "create attribute " + name);
+  check(H5Awrite(attr.get(), H5T_NATIVE_INT64, &value), "write attribute " + name);
+}
+
+// Rank 0, after every rank has closed the parallel file: the string tables (parallel HDF5
+// cannot write variable-length data), then complete = 1, a checked close, and the rename.
+void finish_on_root(const std::string& partial, const std::string& path,
+                    const std::vector<std::pair<std::string, std::vector<std::string>>>& strings) {
+  {
+    Handle file(H5Fopen(partial.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), H5Fclose, "reopen " + partial);
+    for (const auto& [name, values] : strings) write_variable_strings(file.get(), name, values);
+    write_int_attribute(file.get(), "complete", 1);
+    check(H5Fflush(file.get(), H5F_SCOPE_GLOBAL), "flush " + partial);
+    check(H5Fclose(file.release()), "close " + partial);
+  }
+  if (std::rename(partial.c_str(), path.c_str()) != 0)
+    throw StoreError("cannot rename " + partial + " to " + path + ": " + std::strerror(errno));
+}
+
+// Rank 0's error (empty: none) reaches every rank, so all of them fail or succeed together.
+void share_root_error(MPI_Comm comm, int rank, std::string error) {
+  unsigned long long n = error.size();
+  MPI_Bcast(&n, 1, MPI_UNSIGNED_LONG_LONG, 0, comm);
+  error.resize(static_cast<size_t>(n));
+  if (n > 0) MPI_Bcast(error.data(), static_cast<int>(n), MPI_CHAR, 0, comm);
+  if (n > 0) throw StoreError(rank == 0 ? error : "rank 0: " + error);
+}
+
 }  // namespace
 
 RunStore::RunStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -202,17 +287,7 @@ void RunStore::table(const std::string& name, const std::vector<int64_t>& dims, 
 }
 
 void RunStore::strings(const std::string& name, const std::vector<std::string>& values) {
-  // Every rank must create the dataset with the same type and shape: take them from rank 0.
-  unsigned long long shape[2] = {values.size(), 1};
-  for (const auto& v : values) shape[1] = std::max<unsigned long long>(shape[1], v.size());
-  MPI_Bcast(shape, 2, MPI_UNSIGNED_LONG_LONG, 0, impl_->comm);
-  std::vector<char> packed;
-  if (impl_->rank == 0) {
-    packed.assign(shape[0] * shape[1], '\0');
-    for (size_t i = 0; i < values.size(); ++i) std::copy(values[i].begin(), values[i].end(), packed.begin() + i * shape[1]);
-  }
-  Handle type = string_type(shape[1]);
-  impl_->write_from_root(name, type.get(), {hsize_t(shape[0])}, packed.data());
+  if (impl_->rank == 0) impl_->pending_strings.emplace_back(name, values);
 }
 
 void RunStore::ragged(const std::string& name, int64_t rows, int64_t total,
@@ -225,18 +300,19 @@ void RunStore::ragged(const std::string& name, int64_t rows, int64_t total,
 }
 
 void RunStore::finish() {
-  attribute("complete", int64_t(1));
-  check(H5Fflush(impl_->file.get(), H5F_SCOPE_GLOBAL), "flush");
+  check(H5Fflush(impl_->file.get(), H5F_SCOPE_GLOBAL), "flush " + impl_->partial_path);
   impl_->collective = Handle();
-  hid_t file = impl_->file.release();
-  check(H5Fclose(file), "close " + impl_->partial_path);
+  check(H5Fclose(impl_->file.release()), "close " + impl_->partial_path);
   MPI_Barrier(impl_->comm);
+  std::string error;
   if (impl_->rank == 0) {
-    std::error_code ec;
-    std::filesystem::rename(impl_->partial_path, impl_->path, ec);
-    if (ec) throw StoreError("cannot rename " + impl_->partial_path + ": " + ec.message());
+    try {
+      finish_on_root(impl_->partial_path, impl_->path, impl_->pending_strings);
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
   }
-  MPI_Barrier(impl_->comm);
+  share_root_error(impl_->comm, impl_->rank, error);
 }
 
 }  // namespace cartography::io

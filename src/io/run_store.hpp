@@ -43,7 +43,9 @@ class RunStore {
   void table(const std::string& name, const std::vector<int64_t>& dims, const std::vector<double>& root_data);
   void table(const std::string& name, const std::vector<int64_t>& dims, const std::vector<float>& root_data);
   void table(const std::string& name, const std::vector<int64_t>& dims, const std::vector<int64_t>& root_data);
-  // Fixed-length UTF-8 strings (parallel HDF5 cannot write variable-length data collectively).
+  // A [n] dataset of variable-length UTF-8 strings (bytes that are not UTF-8 shown as U+FFFD).
+  // Parallel HDF5 cannot write variable-length data, so rank 0 keeps them and writes them in
+  // finish(), alone, after the collective phase; the other ranks need not call this.
   void strings(const std::string& name, const std::vector<std::string>& root_values);
 
   // A [rows, total_columns] dataset filled by column blocks from every rank.
@@ -52,7 +54,9 @@ class RunStore {
   void ragged(const std::string& name, int64_t rows, int64_t total_columns,
               const std::vector<ColumnBlock<float>>& mine);
 
-  // Collective: sets the root attribute complete=1, closes, renames <path>.partial to <path>.
+  // Collective: closes the parallel file; rank 0 reopens it alone, writes the string tables and
+  // the root attribute complete=1, closes it (checked) and renames <path>.partial to <path>.
+  // Any failure is thrown on every rank (StoreError with HDF5's or the OS's reason).
   void finish();
 
  private:

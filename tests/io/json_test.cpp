@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <filesystem>
 #include <limits>
 
 #include "io/json.hpp"
@@ -32,6 +33,45 @@ TEST(DumpPythonStyle, NestedIndentAndUnicode) {
   EXPECT_EQ(dump_python_style(v),
             "{\n  \"a\": 1,\n  \"b\": [],\n  \"c\": {\n    \"x\": 2.5,\n    \"y\": null\n  },\n"
             "  \"s\": \"é \\\"q\\\"\\n\"\n}");
+}
+
+TEST(Utf8, ValidTextIsKeptAndOtherBytesAreShownOrEscaped) {
+  for (const std::string ok : {"", "plain.osz", "héllo ♪ 𝄞", "a\\b"}) {
+    EXPECT_TRUE(is_valid_utf8(ok)) << ok;
+    EXPECT_EQ(utf8_display(ok), ok);
+  }
+  // Overlong forms, surrogates, code points past U+10FFFF and truncated sequences are invalid.
+  for (const std::string bad : {"\xff", "\xc0\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xe2\x82"})
+    EXPECT_FALSE(is_valid_utf8(bad)) << escape_bytes(bad);
+  EXPECT_EQ(utf8_display("a\xff" "b\xfe.osz"), "a\uFFFD" "b\uFFFD.osz");
+  EXPECT_EQ(escape_bytes("a\xff" "b\\c\xfe.osz"), "a\\xFFb\\\\c\\xFE.osz");
+  EXPECT_EQ(escape_bytes("é\xff"), "é\\xFF");
+}
+
+TEST(DumpPythonStyle, NonUtf8StringsBecomeValidUtf8) {
+  const std::string text = dump_python_style(Json{{"filename", "a\xff.osz"}});
+  EXPECT_TRUE(is_valid_utf8(text));
+  EXPECT_EQ(text, "{\n  \"filename\": \"a\uFFFD.osz\"\n}");
+}
+
+TEST(WriteJsonFile, FailureNamesThePathAndTheOsReasonAndLeavesNothing) {
+  const std::string dir = ::testing::TempDir() + "/json_write_test";
+  std::filesystem::remove_all(dir);
+  try {
+    write_json_file(dir + "/missing/x.json", Json{{"a", 1}});
+    ADD_FAILURE() << "wrote into a missing folder";
+  } catch (const JsonError& e) {
+    EXPECT_NE(std::string(e.what()).find(dir + "/missing/x.json.tmp: No such file or directory"), std::string::npos)
+        << e.what();
+  }
+  std::filesystem::create_directories(dir);
+  // A non-finite number is refused before anything is written: no file, no temporary.
+  EXPECT_THROW(write_json_file(dir + "/nan.json", Json{{"a", std::nan("")}}), JsonError);
+  EXPECT_FALSE(std::filesystem::exists(dir + "/nan.json"));
+  EXPECT_FALSE(std::filesystem::exists(dir + "/nan.json.tmp"));
+  write_json_file(dir + "/ok.json", Json{{"a", 1}});
+  EXPECT_EQ(std::filesystem::file_size(dir + "/ok.json"), 12u);
+  EXPECT_FALSE(std::filesystem::exists(dir + "/ok.json.tmp"));
 }
 
 TEST(Npy, RoundTripAndStreamedWrites) {

@@ -1,6 +1,7 @@
 // The parallel HDF5 run store, run under mpirun -n 1/2/3: tables from rank 0, ragged column
-// blocks from every rank, fixed-length strings, the .partial → final rename. Read back with the
-// serial HDF5 API on rank 0.
+// blocks from every rank, variable-length UTF-8 strings, empty tables, the .partial → final
+// rename, and failures that carry HDF5's own reason on every rank. Read back with the serial
+// HDF5 API on rank 0.
 #include <gtest/gtest.h>
 #include <hdf5.h>
 #include <mpi.h>
@@ -31,6 +32,24 @@ std::vector<T> read_all(hid_t file, const char* name, hid_t type) {
   std::vector<T> out(static_cast<size_t>(H5Sget_simple_extent_npoints(s)));
   H5Dread(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data());
   H5Sclose(s);
+  H5Dclose(d);
+  return out;
+}
+
+std::vector<std::string> read_strings(hid_t file, const char* name) {
+  hid_t d = H5Dopen2(file, name, H5P_DEFAULT);
+  EXPECT_GE(d, 0) << name;
+  hid_t t = H5Dget_type(d);
+  EXPECT_TRUE(H5Tis_variable_str(t) > 0) << name;
+  EXPECT_EQ(H5Tget_cset(t), H5T_CSET_UTF8) << name;
+  hid_t s = H5Dget_space(d);
+  std::vector<char*> raw(static_cast<size_t>(H5Sget_simple_extent_npoints(s)));
+  if (!raw.empty()) H5Dread(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, raw.data());
+  std::vector<std::string> out;
+  for (char* p : raw) out.emplace_back(p ? p : "");
+  if (!raw.empty()) H5Dvlen_reclaim(t, s, H5P_DEFAULT, raw.data());
+  H5Sclose(s);
+  H5Tclose(t);
   H5Dclose(d);
   return out;
 }
@@ -80,16 +99,55 @@ TEST(RunStore, WritesCollectivelyAndRenamesWhenFinished) {
   H5Aread(a, H5T_NATIVE_INT64, &complete);
   EXPECT_EQ(complete, 1);
   H5Aclose(a);
-  hid_t d = H5Dopen2(f, "t/names", H5P_DEFAULT);
-  hid_t t = H5Dget_type(d);
-  size_t len = H5Tget_size(t);
-  std::vector<char> names(2 * len);
-  H5Dread(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, names.data());
-  EXPECT_EQ(std::string(names.data(), strnlen(names.data(), len)), "a");
-  EXPECT_EQ(std::string(names.data() + len, strnlen(names.data() + len, len)), "héllo");
-  H5Tclose(t);
-  H5Dclose(d);
+  EXPECT_EQ(read_strings(f, "t/names"), (std::vector<std::string>{"a", "héllo"}));
   H5Fclose(f);
+}
+
+TEST(RunStore, EmptyTablesAndLongOrNonUtf8Strings) {
+  std::string dir = "/tmp/carto_store_test_empty_" + std::to_string(size());
+  if (rank() == 0) std::filesystem::create_directories(dir);
+  MPI_Barrier(MPI_COMM_WORLD);
+  const std::string path = dir + "/run.h5";
+  const std::string long_name(8 << 20, 'v');  // one 8 MB name must not size every other string
+  {
+    RunStore store = RunStore::create(path, MPI_COMM_WORLD);
+    store.table("t/none", {0, 3}, std::vector<int64_t>{});
+    store.table("t/empty_doubles", {0}, std::vector<double>{});
+    store.strings("t/no_names", {});
+    std::vector<std::string> names;
+    for (int i = 0; i < 1000; ++i) names.push_back("n" + std::to_string(i));
+    names.push_back(long_name);
+    names.push_back(std::string("bad\xff\xfename.osz"));
+    if (rank() == 0) store.strings("t/names", names);
+    store.ragged("sig", 9, 0, std::vector<ColumnBlock<double>>{});
+    store.finish();
+  }
+  if (rank() != 0) return;
+  // Variable-length strings: the file holds the bytes once, not 1002 x 8 MB.
+  EXPECT_LT(std::filesystem::file_size(path), uintmax_t(3 * long_name.size()));
+  hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  ASSERT_GE(f, 0);
+  EXPECT_TRUE(read_strings(f, "t/no_names").empty());
+  EXPECT_TRUE(read_all<int64_t>(f, "t/none", H5T_NATIVE_INT64).empty());
+  auto names = read_strings(f, "t/names");
+  ASSERT_EQ(names.size(), 1002u);
+  EXPECT_EQ(names[999], "n999");
+  EXPECT_EQ(names[1000], long_name);
+  EXPECT_EQ(names[1001], "bad\xef\xbf\xbd\xef\xbf\xbdname.osz");  // declared UTF-8: shown with U+FFFD
+  H5Fclose(f);
+}
+
+TEST(RunStore, FailuresCarryHdf5sReasonOnEveryRank) {
+  // A folder that does not exist: every rank gets a StoreError with HDF5's words, not just
+  // "failed".
+  try {
+    RunStore::create("/nonexistent_carto_dir/run.h5", MPI_COMM_WORLD);
+    ADD_FAILURE() << "created a store in a missing folder";
+  } catch (const StoreError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("/nonexistent_carto_dir/run.h5.partial"), std::string::npos) << what;
+    EXPECT_NE(what.find("unable to"), std::string::npos) << what;
+  }
 }
 
 }  // namespace
