@@ -1,5 +1,6 @@
 // `cartography encode-latent <x.npy> --checkpoint <ckpt> --out <z.npy> [--latent mean|sample]
-// [--seed N]`: the VAE latents of one 9-dim signal. In: (9, L) float64 .npy (float32 accepted).
+// [--seed N]`: the VAE latents of one 9-dim signal. In: (9, L) float64 .npy (float32 accepted),
+// every value finite and within float32's range (the model computes in float32).
 // Out: (D, ceil(L/18)) float32 .npy, the posterior mean by default, or the reference's sample
 // z = mu + exp(logvar/2)·ε after torch.manual_seed(seed). The model runs in the latent plugin
 // (libcartography_latent.so), so this program does not link libtorch. Written to <out>.tmp and
@@ -8,7 +9,9 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <limits>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -29,21 +32,36 @@ struct EncodeLatentOptions {
   int threads = 0;
 };
 
-// The signal as float64, whichever float dtype the file holds.
-io::NpyArray<double> read_signal(const std::string& path) {
-  try {
-    return io::read_npy<double>(path);
-  } catch (const io::NpyError& e) {
-    if (std::string(e.what()).find("dtype is not") == std::string::npos) throw;
+// The first value of a (rows, L) row-major array that the model, which computes in float32,
+// cannot take: NaN, infinite, or finite but beyond float32's range (it would become inf, then
+// NaN latents). Reported as "row r, frame f".
+void require_float32_range(const std::string& path, const std::vector<double>& values, int64_t L) {
+  constexpr double kMax = std::numeric_limits<float>::max();
+  for (size_t i = 0; i < values.size(); ++i) {
+    const double v = values[i];
+    if (std::isfinite(v) && std::fabs(v) <= kMax) continue;
+    std::ostringstream os;
+    os << path << ": " << (std::isfinite(v) ? "value beyond float32's range" : "non-finite value") << " ("
+       << v << ") at row " << i / static_cast<size_t>(L) << ", frame " << i % static_cast<size_t>(L)
+       << "; the latent model computes in float32";
+    throw std::runtime_error(os.str());
   }
-  io::NpyArray<float> f = io::read_npy<float>(path);
-  return {f.shape, std::vector<double>(f.data.begin(), f.data.end())};
+}
+
+// Never presents an output holding NaN or infinity (a checkpoint whose weights overflow on this
+// input could produce one).
+void require_finite_latents(const std::string& checkpoint, const std::vector<float>& z, int64_t l) {
+  for (size_t i = 0; i < z.size(); ++i)
+    if (!std::isfinite(z[i]))
+      throw std::runtime_error(checkpoint + ": the model produced a non-finite latent at channel " +
+                               std::to_string(i / static_cast<size_t>(l)) + ", latent frame " +
+                               std::to_string(i % static_cast<size_t>(l)) + "; nothing was written");
 }
 
 int encode_latent(const EncodeLatentOptions& o) {
   const std::string temporary = o.out + ".tmp";
   try {
-    const io::NpyArray<double> x = read_signal(o.input);
+    const io::NpyArray<double> x = io::read_npy_float64(o.input);
     if (x.shape.size() != 2 || x.shape[0] != 9)
       throw std::runtime_error(o.input + ": expected a (9, L) array, found shape (" +
                                [&] {
@@ -53,9 +71,7 @@ int encode_latent(const EncodeLatentOptions& o) {
                                }() + ")");
     const int64_t L = x.shape[1];
     if (L == 0) throw std::runtime_error(o.input + ": the signal has no frames");
-    for (size_t i = 0; i < x.data.size(); ++i)
-      if (!std::isfinite(x.data[i]))
-        throw std::runtime_error(o.input + ": non-finite value in row " + std::to_string(i / L) + " at frame " + std::to_string(i % L));
+    require_float32_range(o.input, x.data, L);
 
     latent::LatentOptions options;
     options.checkpoint = o.checkpoint.c_str();
@@ -66,6 +82,7 @@ int encode_latent(const EncodeLatentOptions& o) {
     std::vector<float> z(static_cast<size_t>(D * l));
     if (o.latent == "sample") model.sample(x.data.data(), L, o.seed, z.data());
     else model.encode(x.data.data(), L, z.data(), nullptr);
+    require_finite_latents(o.checkpoint, z, l);
     io::write_npy<float>(temporary, {D, l}, z.data());
     std::filesystem::rename(temporary, o.out);
     return 0;

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -85,5 +87,84 @@ TEST(EncodeLatentCli, ErrorsAreOneClearLine) {
   EXPECT_NE(r.status, 0);
   EXPECT_TRUE(contains(r.err, "not_a_checkpoint.ckpt: not a zip archive")) << r.err;
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_FALSE(fs::exists(p("z.npy")));
+}
+
+TEST(EncodeLatentCli, ValuesBeyondFloat32AreRefusedNamingTheFirstOne) {
+  // Finite float64 values that float32 cannot hold used to become inf inside the model and
+  // NaN latents in a file written with rc 0.
+  if (!fs::exists(kProgram)) GTEST_SKIP() << kProgram << "is not built yet";
+  Paths p;
+  for (const double bad : {1e39, -3.5e38, 1e300}) {
+    std::vector<double> x(9 * 100, 0.25);
+    x[3 * 100 + 57] = bad;
+    x[5 * 100 + 2] = bad;  // a later one is not the one reported
+    cartography::io::write_npy<double>(p("big.npy"), {9, 100}, x.data());
+    const CliRun r = run("encode-latent " + p("big.npy") + " --checkpoint " + checkpoint_path("tiny") + " --out " +
+                         p("z.npy") + " --cpu");
+    EXPECT_NE(r.status, 0) << bad;
+    EXPECT_TRUE(contains(r.err, p("big.npy") + ": value beyond float32's range")) << r.err;
+    EXPECT_TRUE(contains(r.err, "at row 3, frame 57")) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    EXPECT_FALSE(fs::exists(p("z.npy")));
+    EXPECT_FALSE(fs::exists(p("z.npy.tmp")));
+  }
+  // The largest float32 itself is accepted as input (whatever the model makes of it, no
+  // non-finite latent is ever written: rc 0 means a finite file).
+  std::vector<double> x(9 * 100, 0.0);
+  x[0] = static_cast<double>(std::numeric_limits<float>::max());
+  cartography::io::write_npy<double>(p("max.npy"), {9, 100}, x.data());
+  const CliRun r = run("encode-latent " + p("max.npy") + " --checkpoint " + checkpoint_path("tiny") + " --out " +
+                       p("z.npy") + " --cpu");
+  EXPECT_FALSE(contains(r.err, "beyond float32")) << r.err;
+  if (r.status == 0) {
+    for (float v : cartography::io::read_npy<float>(p("z.npy")).data) ASSERT_TRUE(std::isfinite(v));
+  } else {
+    EXPECT_TRUE(contains(r.err, "non-finite latent")) << r.err;
+    EXPECT_FALSE(fs::exists(p("z.npy")));
+  }
+}
+
+TEST(EncodeLatentCli, InputFileProblemsNameTheFileAndTheProblem) {
+  if (!fs::exists(kProgram)) GTEST_SKIP() << kProgram << "is not built yet";
+  Paths p;
+  const auto encode = [&](const std::string& input, const std::string& out = "z.npy") {
+    return run("encode-latent " + input + " --checkpoint " + checkpoint_path("tiny") + " --out " + p(out) + " --cpu");
+  };
+  // An integer array: the message says which dtypes are wanted (it used to say "not <f4").
+  {
+    std::string bytes = cartography::io::npy_header("<i8", {9, 4}) + std::string(9 * 4 * 8, '\0');
+    std::ofstream(p("ints.npy"), std::ios::binary) << bytes;
+    const CliRun r = encode(p("ints.npy"));
+    EXPECT_NE(r.status, 0);
+    EXPECT_TRUE(contains(r.err, p("ints.npy") + ": the .npy dtype is '<i8' but float64 ('<f8') or float32 ('<f4') is required"))
+        << r.err;
+  }
+  // A truncated header (it used to be reported as "Fortran order").
+  {
+    const std::string bytes = cartography::io::npy_header("<f8", {9, 4});
+    std::ofstream(p("cut.npy"), std::ios::binary) << bytes.substr(0, 30);
+    const CliRun r = encode(p("cut.npy"));
+    EXPECT_NE(r.status, 0);
+    EXPECT_TRUE(contains(r.err, p("cut.npy") + ": truncated .npy header")) << r.err;
+  }
+  // A header claiming far more data than the file holds.
+  {
+    const std::string bytes = cartography::io::npy_header("<f8", {9, int64_t{1} << 40}) + std::string(64, '\0');
+    std::ofstream(p("huge.npy"), std::ios::binary) << bytes;
+    const CliRun r = encode(p("huge.npy"));
+    EXPECT_NE(r.status, 0);
+    EXPECT_TRUE(contains(r.err, p("huge.npy") + ": the .npy header claims shape (9, 1099511627776)")) << r.err;
+  }
+  // float32 input is accepted and gives the latents of the same values as float64.
+  {
+    const auto x = golden<float>("small", 4, "x");
+    cartography::io::write_npy<float>(p("x32.npy"), x.shape, x.data.data());
+    const std::vector<double> xd(x.data.begin(), x.data.end());
+    cartography::io::write_npy<double>(p("x64.npy"), x.shape, xd.data());
+    ASSERT_EQ(encode(p("x32.npy"), "z32.npy").status, 0);
+    ASSERT_EQ(encode(p("x64.npy"), "z64.npy").status, 0);
+    EXPECT_EQ(cartography::io::read_npy<float>(p("z32.npy")).data, cartography::io::read_npy<float>(p("z64.npy")).data);
+  }
   EXPECT_FALSE(fs::exists(p("z.npy")));
 }
