@@ -12,9 +12,6 @@
 // Contract checked (a violation aborts): only latent::CheckpointError escapes the reader and
 // read_architecture; every tensor of the state_dict can be read (read_float32) with the number
 // of elements its shape says.
-#include <sys/mman.h>
-#include <unistd.h>
-
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -27,54 +24,16 @@
 
 #include "latent/checkpoint/architecture.hpp"
 #include "latent/checkpoint/checkpoint.hpp"
+#include "fuzz_support.hpp"
 #include "latent/checkpoint/unpickler.hpp"
+#include "latent/test_support.hpp"
 
 namespace {
 
 using namespace cartography::latent;
 
-[[noreturn]] void violation(const char* what, const std::string& detail = "") {
-  std::fprintf(stderr, "CONTRACT VIOLATION: %s %s\n", what, detail.c_str());
-  std::abort();
-}
-
-// ---- a minimal zip writer: stored entries, as torch.save writes them -----------------------
-void put16(std::string& s, uint32_t v) {
-  s.push_back(char(v & 0xff));
-  s.push_back(char((v >> 8) & 0xff));
-}
-void put32(std::string& s, uint32_t v) {
-  put16(s, v & 0xffff);
-  put16(s, v >> 16);
-}
-
-std::string stored_zip(const std::vector<std::pair<std::string, std::string>>& entries) {
-  std::string out, central;
-  for (const auto& [name, data] : entries) {
-    const uint32_t crc =
-        crc32(std::span<const std::byte>(reinterpret_cast<const std::byte*>(data.data()), data.size()));
-    const uint32_t offset = static_cast<uint32_t>(out.size());
-    put32(out, 0x04034b50);
-    put16(out, 20), put16(out, 0), put16(out, 0), put16(out, 0), put16(out, 0);
-    put32(out, crc), put32(out, uint32_t(data.size())), put32(out, uint32_t(data.size()));
-    put16(out, uint32_t(name.size())), put16(out, 0);
-    out += name;
-    out += data;
-    put32(central, 0x02014b50);
-    put16(central, 20), put16(central, 20), put16(central, 0), put16(central, 0);
-    put16(central, 0), put16(central, 0);
-    put32(central, crc), put32(central, uint32_t(data.size())), put32(central, uint32_t(data.size()));
-    put16(central, uint32_t(name.size())), put16(central, 0), put16(central, 0);
-    put16(central, 0), put16(central, 0), put32(central, 0), put32(central, offset);
-    central += name;
-  }
-  const uint32_t cd_offset = static_cast<uint32_t>(out.size());
-  out += central;
-  put32(out, 0x06054b50);
-  put16(out, 0), put16(out, 0), put16(out, uint32_t(entries.size())), put16(out, uint32_t(entries.size()));
-  put32(out, uint32_t(central.size())), put32(out, cd_offset), put16(out, 0);
-  return out;
-}
+using fuzz_support::MemFile;
+using fuzz_support::violation;
 
 // Storages referenced by a pickle: key -> bytes (numel x element size of the named type).
 std::map<std::string, uint64_t> referenced_storages(std::span<const std::byte> pkl) {
@@ -104,23 +63,6 @@ std::map<std::string, uint64_t> referenced_storages(std::span<const std::byte> p
   }
   return out;
 }
-
-struct MemFile {
-  int fd = -1;
-  std::string path;
-  explicit MemFile(const std::string& bytes) {
-    fd = memfd_create("fuzz.ckpt", MFD_CLOEXEC);
-    if (fd < 0) violation("memfd_create failed");
-    size_t done = 0;
-    while (done < bytes.size()) {
-      const ssize_t n = write(fd, bytes.data() + done, bytes.size() - done);
-      if (n <= 0) violation("write to memfd failed");
-      done += size_t(n);
-    }
-    path = "/proc/self/fd/" + std::to_string(fd);
-  }
-  ~MemFile() { close(fd); }
-};
 
 void exercise(const std::string& file_bytes) {
   MemFile file(file_bytes);
@@ -159,7 +101,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;
   }
   const auto pkl = std::span<const std::byte>(reinterpret_cast<const std::byte*>(rest.data()), rest.size());
-  std::vector<std::pair<std::string, std::string>> entries = {{"archive/data.pkl", rest}};
+  std::vector<latent_test::ZipEntrySpec> entries = {{"archive/data.pkl", rest}};
   // Storage bytes: a fixed pattern with varied bit patterns (NaN, inf, subnormals, ints).
   static const std::string pattern = [] {
     std::string p(4096, '\0');
@@ -178,6 +120,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     entries.push_back({"archive/data/" + key, std::move(blob)});
   }
   entries.push_back({"archive/version", "3\n"});
-  exercise(stored_zip(entries));
+  exercise(latent_test::make_zip(entries));
   return 0;
 }

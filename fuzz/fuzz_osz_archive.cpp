@@ -13,14 +13,12 @@
 #include <exception>
 #include <vector>
 
+#include "fuzz_support.hpp"
 #include "osz/archive.hpp"
 
 namespace {
 
-[[noreturn]] void violation(const char* what, const std::string& detail = "") {
-  std::fprintf(stderr, "CONTRACT VIOLATION: %s %s\n", what, detail.c_str());
-  std::abort();
-}
+using fuzz_support::violation;
 
 cartography::osz::ArchiveLimits fuzz_limits() {
   cartography::osz::ArchiveLimits l;

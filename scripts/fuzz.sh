@@ -2,7 +2,10 @@
 # Builds the libFuzzer targets (fuzz/, with clang) and runs each for N seconds.
 #
 #   scripts/fuzz.sh [seconds per target, default 30] [target ...]
-#   targets: osu_parser osz_archive checkpoint (default: all)
+#   scripts/fuzz.sh replay [target ...]   runs every seed, committed reproducer (fuzz/crashes/)
+#                                         and grown-corpus input once, no fuzzing (CI sanitizer job)
+#   targets: osu_parser osz_archive checkpoint checkpoint_struct npy, and job_file when
+#   fuzz/fuzz_job_file.cpp exists (default: all)
 #
 # Environment: FUZZ_BUILD_DIR (default build-fuzz), FUZZ_WORK_DIR (default $FUZZ_BUILD_DIR/work:
 # corpora that grow from run to run, crash artifacts, logs), FUZZ_JOBS (parallel build jobs,
@@ -17,8 +20,16 @@ root=$PWD
 
 secs=${1:-30}
 shift || true
+replay=0
+if [ "$secs" = replay ]; then
+  replay=1
+  secs=0
+fi
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(osu_parser osz_archive checkpoint)
+if [ ${#targets[@]} -eq 0 ]; then
+  targets=(osu_parser osz_archive checkpoint checkpoint_struct npy)
+  [ ! -f fuzz/fuzz_job_file.cpp ] || targets+=(job_file)
+fi
 
 build=${FUZZ_BUILD_DIR:-$root/build-fuzz}
 work=${FUZZ_WORK_DIR:-$build/work}
@@ -44,7 +55,7 @@ timeout 1800 cmake --build "$build" -j "$jobs" -- $(printf 'fuzz_%s ' "${targets
 # Seed corpora from the test fixtures (regenerated each run; the growing corpora stay).
 seeds=$work/seeds
 rm -rf "$seeds"
-mkdir -p "$seeds"/{osu_parser,osz_archive,checkpoint} "$work"/logs
+mkdir -p "$seeds"/{osu_parser,osz_archive,checkpoint,checkpoint_struct,npy,job_file} "$work"/logs
 find tests/data/osu -name '*.osu' -size -64k -exec cp -t "$seeds/osu_parser" {} +
 for d in tests/data/osz_real tests/data/corpus_small tests/data/bad_corpus; do
   [ -d "$d" ] || continue
@@ -66,7 +77,19 @@ for path in sys.argv[2:]:
                 open(os.path.join(out, base + ".pkl"), "wb").write(b"\x01" + z.read(name))
 EOF
 
-declare -A max_len=([osu_parser]=65536 [osz_archive]=131072 [checkpoint]=262144)
+# .npy: the small fixtures (numpy-written, float32 and float64) and the committed reproducers.
+find tests/data -name '*.npy' -size -64k -exec cp -t "$seeds/npy" {} +
+# Job files: the shipped jobs (the job-file target's own seeds, if any, are added below).
+find jobs -name '*.yaml' -size -64k -exec cp -t "$seeds/job_file" {} + 2>/dev/null || true
+# Committed reproducers of fixed findings are replayed as seeds (fuzz/crashes/<target>/).
+for t in "${targets[@]}"; do
+  [ ! -d "fuzz/crashes/$t" ] || find "fuzz/crashes/$t" -type f ! -name '*.md' -exec cp -t "$seeds/$t" {} +
+done
+# checkpoint_struct builds its archive from the input bytes; any bytes are a seed. Empty seed
+# folders are fine (libFuzzer starts from an empty input).
+
+declare -A max_len=([osu_parser]=65536 [osz_archive]=131072 [checkpoint]=262144 [checkpoint_struct]=4096
+                    [npy]=16384 [job_file]=16384)
 declare -A dict=([osu_parser]=fuzz/dict/osu.dict)
 
 found=0
@@ -76,8 +99,13 @@ for t in "${targets[@]}"; do
   artifacts=$work/artifacts/$t
   mkdir -p "$corpus" "$artifacts"
   log=$work/logs/$t.log
-  args=(-max_total_time="$secs" -timeout=10 -rss_limit_mb="$rss" -max_len="${max_len[$t]}"
+  args=(-max_total_time="$secs" -timeout=10 -rss_limit_mb="$rss" -max_len="${max_len[$t]:-65536}"
         -artifact_prefix="$artifacts/" -print_final_stats=1)
+  inputs=("$corpus" "$seeds/$t")
+  if [ $replay -eq 1 ]; then
+    # -runs=0: execute the given inputs once each (whole files: no -max_len), then stop.
+    args=(-runs=0 -timeout=10 -rss_limit_mb="$rss" -artifact_prefix="$artifacts/" -print_final_stats=1)
+  fi
   [ -z "${dict[$t]:-}" ] || args+=(-dict="${dict[$t]}")
   # shellcheck disable=SC2206
   [ -z "${FUZZ_EXTRA_ARGS:-}" ] || args+=(${FUZZ_EXTRA_ARGS})
@@ -86,9 +114,13 @@ for t in "${targets[@]}"; do
   case " ${FUZZ_NO_LEAK_CHECK:-} " in
     *" $t "*) args+=(-detect_leaks=0); asan_options="${asan_options:+$asan_options:}detect_leaks=0" ;;
   esac
-  echo "== fuzz_$t for ${secs}s (corpus $corpus, log $log)"
+  if [ $replay -eq 1 ]; then
+    echo "== fuzz_$t: replaying $(find "${inputs[@]}" -type f | wc -l) inputs (log $log)"
+  else
+    echo "== fuzz_$t for ${secs}s (corpus $corpus, log $log)"
+  fi
   set +e
-  ASAN_OPTIONS=$asan_options timeout $((secs + 120)) "$build/fuzz_$t" "${args[@]}" "$corpus" "$seeds/$t" >"$log" 2>&1
+  ASAN_OPTIONS=$asan_options timeout $((secs + 900 * replay + 120)) "$build/fuzz_$t" "${args[@]}" "${inputs[@]}" >"$log" 2>&1
   rc=$?
   set -e
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
@@ -104,7 +136,7 @@ for t in "${targets[@]}"; do
   summary+=("$line")
 done
 
-echo "== summary (${secs}s per target)"
+if [ $replay -eq 1 ]; then echo "== summary (replay)"; else echo "== summary (${secs}s per target)"; fi
 printf '%s\n' "${summary[@]}"
 if [ $found -ne 0 ]; then
   echo "reproduce: $build/fuzz_<target> <artifact>; keep reproducers under fuzz/crashes/<target>/"
