@@ -28,6 +28,8 @@ find_package(Boost 1.74 REQUIRED COMPONENTS mpi serialization)
 pkg_check_modules(LIBZIP REQUIRED IMPORTED_TARGET libzip)
 pkg_check_modules(UTF8PROC REQUIRED IMPORTED_TARGET libutf8proc)
 pkg_check_modules(HDF5P REQUIRED IMPORTED_TARGET hdf5-openmpi)
+# Content fingerprints of archives and checkpoints for --resume (XXH3).
+pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash)
 pkg_check_modules(FFMPEG REQUIRED IMPORTED_TARGET libavformat libavcodec libavutil libswresample)
 if(CARTOGRAPHY_BUILD_TESTS AND NOT GTest_FOUND)
   message(FATAL_ERROR "GoogleTest not found: apt-get install libgtest-dev libgmock-dev")

@@ -10,7 +10,7 @@ PACKAGES=(
   libtorch-dev
   libzip-dev nlohmann-json3-dev libeigen3-dev
   libavformat-dev libavcodec-dev libavutil-dev libswresample-dev
-  libcli11-dev libspdlog-dev libfmt-dev libyaml-cpp-dev libutf8proc-dev
+  libcli11-dev libspdlog-dev libfmt-dev libyaml-cpp-dev libutf8proc-dev libxxhash-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-14 libclang-rt-14-dev
   python3 python3-numpy python3-h5py

@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "catalog/failure.hpp"
 #include "catalog/text.hpp"
 #include "osz/archive.hpp"
 
@@ -31,6 +32,13 @@ ArchiveScan scan_osu_header(const std::string& filename, const std::string& text
     scan.error = std::string("first .osu lacks ") + (!title ? "Title" : !artist ? "Artist" : "Creator");
     return scan;
   }
+  for (const auto& [name, value] : {std::pair{"Title", &*title}, {"Artist", &*artist}, {"Creator", &*creator}}) {
+    if (value->size() > kMaxTextFieldBytes) {
+      scan.error = std::string("first .osu: ") + name + " is " + std::to_string(value->size()) +
+                   " bytes long (at most " + std::to_string(kMaxTextFieldBytes) + ")";
+      return scan;
+    }
+  }
   ArchiveMeta meta;
   meta.filename = filename;
   std::tie(meta.beatmapset_id, meta.id_from_hash) = beatmapset_id_from_filename(filename);
@@ -45,11 +53,25 @@ ArchiveScan scan_osu_header(const std::string& filename, const std::string& text
   return scan;
 }
 
+namespace {
+
+// "No .osu" is misleading when the archive had one whose name was refused: say which and why.
+std::string no_osu_reason(const osz::Archive& archive) {
+  for (const osz::RefusedEntry& r : archive.refused()) {
+    const std::string& n = r.name;
+    if (n.size() >= 4 && n.compare(n.size() - 4, 4, ".osu") == 0)
+      return "archive holds no usable .osu file: entry '" + n + "' was refused: " + r.reason;
+  }
+  return "archive holds no .osu file";
+}
+
+}  // namespace
+
 ArchiveScan scan_archive(const std::string& path, const std::string& filename, GroupBy group_by) {
   try {
     osz::Archive archive = osz::Archive::open(path);
     auto osu = archive.osu_entries();
-    if (osu.empty()) return {filename, std::nullopt, "archive holds no .osu file"};
+    if (osu.empty()) return {filename, std::nullopt, no_osu_reason(archive)};
     ArchiveScan scan = scan_osu_header(filename, decode_utf8_replace(archive.read_text(osu.front())));
     if (scan.meta && group_by == GroupBy::OsuCreator) {
       for (const osz::Entry& e : archive.top_level_osu_entries()) {
@@ -59,7 +81,7 @@ ArchiveScan scan_archive(const std::string& path, const std::string& filename, G
     }
     return scan;
   } catch (const std::exception& e) {
-    return {filename, std::nullopt, e.what()};
+    return {filename, std::nullopt, failure_reason(e, "reading the archive's first .osu")};
   }
 }
 

@@ -12,6 +12,12 @@
 
 namespace cartography::catalog {
 
+// Longest accepted text field of a chart (Title, Artist, Creator, Version, BeatmapID,
+// AudioFilename), in bytes. Real ones are under 100; an 8 MB name is hostile. An archive whose
+// first chart has a longer Title/Artist/Creator is not indexed; a difficulty with a longer field
+// is left out of the registry; both with the reason.
+constexpr size_t kMaxTextFieldBytes = 4096;
+
 // Metadata of one archive, read from its first .osu entry (archive order).
 struct ArchiveMeta {
   std::string filename;        // file name inside the dataset folder

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "catalog/failure.hpp"
 #include "catalog/text.hpp"
 #include "osz/archive.hpp"
 
@@ -39,6 +40,17 @@ std::optional<osz::Entry> find_audio(const osz::Archive& archive, const std::str
 }
 
 
+// The first text field longer than kMaxTextFieldBytes, as a reason; nullopt when none is.
+std::optional<std::string> overlong_field(const std::string& text) {
+  for (const char* name : {"Title", "Artist", "Creator", "Version", "BeatmapID", "AudioFilename"}) {
+    auto v = match_header_value(text, name, true);
+    if (v && v->size() > kMaxTextFieldBytes)
+      return std::string(name) + " is " + std::to_string(v->size()) + " bytes long (at most " +
+             std::to_string(kMaxTextFieldBytes) + ")";
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 ArchiveRegistry registry_for_archive(const osz::Archive& archive, const std::string& archive_file,
@@ -55,7 +67,7 @@ ArchiveRegistry registry_for_archive(const osz::Archive& archive, const std::str
     try {
       text = decode_utf8_replace(archive.read_text(entry));
     } catch (const std::exception& e) {
-      out.skipped.push_back({path, e.what()});
+      out.skipped.push_back({path, failure_reason(e, "reading the chart")});
       continue;
     }
     auto mode = field(text, "Mode");
@@ -70,6 +82,10 @@ ArchiveRegistry registry_for_archive(const osz::Archive& archive, const std::str
     }
     if (*mode_value != 0) {
       out.skipped.push_back({path, "non-standard mode " + *mode});
+      continue;
+    }
+    if (auto why = overlong_field(text)) {
+      out.skipped.push_back({path, *why});
       continue;
     }
     RegistryEntry r;

@@ -1,10 +1,12 @@
 #include "pipeline/analysis.hpp"
 
 #include <chrono>
+#include <cmath>
 #include <set>
 
 #include "catalog/registry.hpp"
 #include "pipeline/latent_stage.hpp"
+#include "pipeline/out_dir.hpp"
 #include "pipeline/stats_records.hpp"
 #include "stats/pairs.hpp"
 #include "stats/synthesis.hpp"
@@ -54,6 +56,14 @@ GroupRecords group_records(const GroupOutcome& o, bool with_latents) {
   return rec;
 }
 
+bool has_non_finite(const io::Json& j) {
+  if (j.is_number_float()) return !std::isfinite(j.get<double>());
+  if (j.is_array() || j.is_object())
+    for (const auto& v : j)
+      if (has_non_finite(v)) return true;
+  return false;
+}
+
 }  // namespace
 
 AnalysisInputs prepare_analysis(const RunOptions& opt, int threads) {
@@ -68,19 +78,29 @@ io::Json analyse_group(AnalysisInputs& in, GroupOutcome& o, GroupTimings& timing
     for (EncodedMap& m : o.maps) in.latent->encode(m, o.skips);
     timings.latent_s += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   }
+  io::Json records = records_to_json(group_records(o, in.latent != nullptr));
+  if (!has_non_finite(records)) return records;
+  // Finite inputs whose statistics still overflow (products of huge values): the group's maps
+  // are left out, each with the reason, rather than poisoning every summary.
+  for (const EncodedMap& m : o.maps)
+    o.skips.push_back({"statistics", m.entry.osu_path,
+                       "a pair statistic of song group " + std::to_string(o.song_group_idx) +
+                           " is not finite (values too large); the group's maps are left out"});
+  o.maps.clear();
   return records_to_json(group_records(o, in.latent != nullptr));
 }
 
 void write_root_outputs(const RunOptions& opt, const std::vector<GroupOutcome>& all,
                         const GroupRecords& merged, RunCounts& counts) {
+  const auto out = [&](const std::string& file) { return opt.out_dir + "/" + file; };
   std::vector<catalog::RegistryEntry> registry;
   for (const GroupOutcome& o : all) registry.insert(registry.end(), o.registry.begin(), o.registry.end());
   catalog::sort_registry(registry);
-  io::write_json_file(opt.out_dir + "/data/beatmap_registry.json", catalog::registry_json(registry));
-  io::write_json_file(opt.out_dir + "/data/encoding_manifest.json", manifest_json(all));
+  io::write_json_file(out(out_files::kRegistry), catalog::registry_json(registry));
+  io::write_json_file(out(out_files::kManifest), manifest_json(all));
 
   stats::TrackASummary a = stats::summarize_track_a(merged.track_a);
-  io::write_json_file(opt.out_dir + "/results/track_a/track_a_results.json", stats::to_json(a));
+  io::write_json_file(out(out_files::kTrackA), stats::to_json(a));
 
   counts.groups = all.size();
   counts.registry_entries = registry.size();
@@ -96,12 +116,12 @@ void write_root_outputs(const RunOptions& opt, const std::vector<GroupOutcome>& 
   counts.pairs = static_cast<size_t>(a.pairs_compared);
 
   if (opt.checkpoint.empty()) return;
-  io::write_json_file(opt.out_dir + "/data/latent_manifest.json", latent_manifest_json(all));
+  io::write_json_file(out(out_files::kLatentManifest), latent_manifest_json(all));
   stats::TrackBSummary b = stats::summarize_track_b(merged.track_b, merged.members);
-  io::write_json_file(opt.out_dir + "/results/track_b/track_b_results.json", stats::to_json(b));
+  io::write_json_file(out(out_files::kTrackB), stats::to_json(b));
   stats::SynthesisV1 v1 = stats::summarize_synthesis_v1(merged.beatmaps, b);
-  io::write_json_file(opt.out_dir + "/results/synthesis/synthesis_results.json", stats::to_json(v1, a, b));
-  io::write_json_file(opt.out_dir + "/results/synthesis/synthesis_v2.json",
+  io::write_json_file(out(out_files::kSynthesisV1), stats::to_json(v1, a, b));
+  io::write_json_file(out(out_files::kSynthesisV2),
                       stats::to_json(stats::average_synthesis_v2(merged.beatmaps)));
 }
 

@@ -6,6 +6,7 @@
 #include <iterator>
 
 #include "osz/archive.hpp"
+#include "pipeline/content_hash.hpp"
 #include "pipeline/records.hpp"
 #include "pipeline/stage_calls.hpp"
 
@@ -13,6 +14,9 @@ namespace cartography::pipeline {
 namespace fs = std::filesystem;
 
 namespace {
+
+// Bumped whenever what a progress file holds, or how a group is computed, changes meaning.
+constexpr const char* kProgressFormat = "cartography-progress/2 0.1.0";
 
 std::string group_file(const std::string& out_dir, int idx) {
   return progress_dir(out_dir) + "/group_" + std::to_string(idx) + ".cbor";
@@ -37,20 +41,31 @@ std::vector<T> from_binary(const io::Json& j) {
 
 std::string progress_dir(const std::string& out_dir) { return out_dir + "/progress"; }
 
-std::string group_fingerprint(const RunOptions& opt, const catalog::SongGroup& group, int idx,
-                              const std::string& dataset_dir) {
-  io::Json j = {{"group", idx}, {"key", group.match_key}, {"checkpoint", opt.checkpoint},
-                {"latent", to_string(opt.latent)}, {"seed", opt.seed}, {"group_by", to_string(opt.group_by)},
+std::string group_fingerprint(const RunOptions& opt, const std::string& checkpoint_hash,
+                              const catalog::SongGroup& group, int idx, const std::string& dataset_dir) {
+  // Everything a saved group's values depend on: the code's version and the format of this
+  // file, every option that changes a result, the checkpoint's bytes, the group's position
+  // and members, and the bytes of each of its archives.
+  io::Json j = {{"format", kProgressFormat},
+                {"group", idx},
+                {"key", group.match_key},
+                {"checkpoint", opt.checkpoint.empty() ? std::string("none") : checkpoint_hash},
+                {"latent", to_string(opt.latent)},
+                {"seed", opt.seed},
+                {"group_by", to_string(opt.group_by)},
                 {"audio_match", to_string(opt.audio_match)}};
-  std::error_code ec;
-  if (!opt.checkpoint.empty()) j["checkpoint_bytes"] = fs::file_size(opt.checkpoint, ec);
   io::Json sets = io::Json::array();
   for (const auto& s : group.beatmapsets) {
-    auto size = fs::file_size(dataset_dir + "/" + s.filename, ec);
-    sets.push_back({s.filename, ec ? 0 : size});
+    std::string hash;
+    try {
+      hash = content_hash(dataset_dir + "/" + s.filename);
+    } catch (const std::exception& e) {
+      hash = std::string("unreadable: ") + e.what();  // the group job skips it with its reason
+    }
+    sets.push_back({s.beatmapset_id, s.creator, s.filename, hash});
   }
   j["sets"] = sets;
-  return j.dump();
+  return bytes_hash(pack(j));
 }
 
 void save_group(const std::string& out_dir, const std::string& fingerprint, const GroupOutcome& o,
@@ -60,14 +75,11 @@ void save_group(const std::string& out_dir, const std::string& fingerprint, cons
   io::Json j = {{"fingerprint", fingerprint}, {"outcome", outcome_metadata(o)}, {"records", records},
                 {"arrays", arrays}};
   std::vector<uint8_t> bytes = io::Json::to_cbor(j);
-  fs::create_directories(progress_dir(out_dir));
-  const std::string path = group_file(out_dir, o.song_group_idx), tmp = path + ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    f.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-    if (!f.flush()) throw std::runtime_error("cannot write " + tmp);
-  }
-  fs::rename(tmp, path);
+  std::error_code ec;
+  fs::create_directories(progress_dir(out_dir), ec);
+  if (ec) throw std::runtime_error("cannot create " + progress_dir(out_dir) + ": " + ec.message());
+  io::write_file_atomically(group_file(out_dir, o.song_group_idx),
+                            std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
 }
 
 std::optional<SavedGroup> load_group(const std::string& out_dir, int idx, const std::string& fingerprint,

@@ -23,10 +23,12 @@ struct SavedGroup {
   io::Json records;      // the analysis records
 };
 
-// What a saved group depends on: the options that change results, the group's archives
-// (name and size) and its index position. A saved group with another fingerprint is stale.
-std::string group_fingerprint(const RunOptions& opt, const catalog::SongGroup& group, int song_group_idx,
-                              const std::string& dataset_dir);
+// What a saved group depends on, as a hash: every option that changes results, the bytes of
+// the checkpoint (`checkpoint_hash`, content_hash() of it) and of each of the group's archives
+// (XXH3-128), its members and its index position. A saved group with another fingerprint is
+// stale and is recomputed.
+std::string group_fingerprint(const RunOptions& opt, const std::string& checkpoint_hash,
+                              const catalog::SongGroup& group, int song_group_idx, const std::string& dataset_dir);
 
 std::string progress_dir(const std::string& out_dir);
 

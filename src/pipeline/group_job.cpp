@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <map>
 #include <optional>
 #include <set>
 
+#include "catalog/failure.hpp"
 #include "catalog/text.hpp"
 #include "osz/archive.hpp"
 #include "pipeline/stage_calls.hpp"
@@ -39,7 +41,7 @@ OpenArchives open_archives(const catalog::SongGroup& group, const std::string& d
       for (const auto& r : a.refused()) out.skips.push_back({"archive", s->filename + ": " + r.name, r.reason});
       open.by_id.emplace(s->beatmapset_id, std::move(a));
     } catch (const std::exception& e) {
-      out.skips.push_back({"archive", s->filename, e.what()});
+      out.skips.push_back({"archive", s->filename, catalog::failure_reason(e, "opening the archive")});
     }
   }
   return open;
@@ -74,6 +76,16 @@ std::string unique_filename(const catalog::RegistryEntry& r, std::set<std::strin
 
 }  // namespace
 
+std::optional<std::string> first_non_finite(const std::vector<double>& values, int64_t columns) {
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (std::isfinite(values[i])) continue;
+    const auto col = static_cast<size_t>(std::max<int64_t>(columns, 1));
+    return std::string(std::isnan(values[i]) ? "NaN" : "infinity") + " at row " + std::to_string(i / col) +
+           ", column " + std::to_string(i % col);
+  }
+  return std::nullopt;
+}
+
 GroupOutcome process_group(const catalog::SongGroup& group, int idx, const std::string& dataset_dir,
                            GroupTimings* timings, catalog::AudioMatch audio_match) {
   GroupTimings local;
@@ -101,7 +113,7 @@ GroupOutcome process_group(const catalog::SongGroup& group, int idx, const std::
       auto entry = a.find(*r.audio_entry);
       with_audio.push_back({&r, audio_frame_count(a.read(*entry), *r.audio_path)});
     } catch (const std::exception& e) {
-      out.skips.push_back({"audio", r.osu_path, e.what()});
+      out.skips.push_back({"audio", r.osu_path, catalog::failure_reason(e, "decoding the audio")});
     }
   }
   t.audio_s += seconds_since(t0);
@@ -117,6 +129,10 @@ GroupOutcome process_group(const catalog::SongGroup& group, int idx, const std::
       const osz::Archive& a = open.by_id.at(r->beatmapset_id);
       auto entry = a.find(r->entry_name);
       ChartEncoding enc = encode_chart(a.read_text(*entry), r->osu_path, out.target_L);
+      if (auto where = first_non_finite(enc.signal, out.target_L)) {
+        out.skips.push_back({"chart", r->osu_path, "the encoding holds a non-finite value (" + *where + ")"});
+        continue;
+      }
       for (const auto& w : enc.warnings) out.warnings.push_back(w);
       EncodedMap m;
       m.entry = *r;
@@ -126,7 +142,7 @@ GroupOutcome process_group(const catalog::SongGroup& group, int idx, const std::
       m.repairs = enc.repairs;
       out.maps.push_back(std::move(m));
     } catch (const std::exception& e) {
-      out.skips.push_back({"chart", r->osu_path, e.what()});
+      out.skips.push_back({"chart", r->osu_path, catalog::failure_reason(e, "parsing and encoding the chart")});
     }
   }
   t.encode_s += seconds_since(t0);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,11 @@ struct GroupOutcome {
 struct GroupTimings {
   double read_s = 0, audio_s = 0, encode_s = 0, latent_s = 0;
 };
+
+// Where the first NaN or infinity of a [rows, columns] row-major array is ("NaN at row 2,
+// column 17"), or nullopt when every value is finite. Maps with one are skipped before they
+// reach the statistics: one bad value would poison every summary it enters.
+std::optional<std::string> first_non_finite(const std::vector<double>& values, int64_t columns);
 
 // `dataset_dir` holds the group's archives. Never throws for bad input: every failure
 // becomes a Skip with its reason.

@@ -1,5 +1,8 @@
 #include "pipeline/latent_stage.hpp"
 
+#include <cmath>
+
+#include "catalog/failure.hpp"
 #include "latent/latent_client.hpp"
 
 namespace cartography::pipeline {
@@ -24,12 +27,23 @@ std::string LatentStage::device() const { return client_->info().device; }
 
 void LatentStage::encode(EncodedMap& m, std::vector<Skip>& skips) {
   const int64_t dims = client_->info().emb_dim, steps = client_->latent_frames(m.frames);
-  std::vector<float> z(static_cast<size_t>(dims * steps));
+  std::vector<float> z;
   try {
+    z.resize(static_cast<size_t>(dims * steps));
     if (options_.latent == LatentMode::Sample) client_->sample(m.signal.data(), m.frames, options_.seed, z.data());
     else client_->encode(m.signal.data(), m.frames, z.data(), nullptr);
   } catch (const std::exception& e) {
-    skips.push_back({"latent", m.entry.osu_path, e.what()});
+    skips.push_back({"latent", m.entry.osu_path, catalog::failure_reason(e, "running the latent model")});
+    return;
+  }
+  // The model in float32 overflows on huge (finite) inputs: such a latent is refused here, before
+  // any statistic sees it.
+  for (size_t i = 0; i < z.size(); ++i) {
+    if (std::isfinite(z[i])) continue;
+    skips.push_back({"latent", m.entry.osu_path,
+                     "the latent holds a non-finite value (" + std::string(std::isnan(z[i]) ? "NaN" : "infinity") +
+                         " at dim " + std::to_string(i / size_t(std::max<int64_t>(steps, 1))) +
+                         "): the encoding overflows float32 in the model"});
     return;
   }
   m.latent = std::move(z);

@@ -47,7 +47,9 @@ io::Json latent_manifest_json(const std::vector<GroupOutcome>& outcomes) {
 }
 
 io::Json summary_json(const RunCounts& c, const std::vector<Skip>& skips, const std::vector<std::string>& warnings,
-                      const io::Json& timing) {
+                      const io::Json& timing, const std::vector<std::string>& odd_names) {
+  io::Json names = io::Json::array();
+  for (const auto& n : odd_names) names.push_back({{"shown_as", io::utf8_display(n)}, {"bytes", io::escape_bytes(n)}});
   io::Json by_stage = io::Json::object();
   for (const Skip& s : skips) by_stage[s.stage] = by_stage.value(s.stage, 0) + 1;
   io::Json skip_list = io::Json::array();
@@ -71,6 +73,7 @@ io::Json summary_json(const RunCounts& c, const std::vector<Skip>& skips, const 
           {"skips_by_stage", by_stage},
           {"skips", skip_list},
           {"warnings", warnings},
+          {"non_utf8_file_names", names},
           {"timing", timing}};
 }
 

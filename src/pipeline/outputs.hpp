@@ -24,8 +24,11 @@ struct RunCounts {
 
 // run_summary.json: counts, every skip with its stage and reason, warnings, stage times and
 // per-rank figures. (Times and rank counts vary between runs: results/ and data/ do not.)
+// `odd_names`: archive file names that are not valid UTF-8; every output shows them with U+FFFD
+// for each such byte, and the summary lists each with its exact bytes (io::escape_bytes).
 io::Json summary_json(const RunCounts& counts, const std::vector<Skip>& skips,
-                      const std::vector<std::string>& warnings, const io::Json& timing);
+                      const std::vector<std::string>& warnings, const io::Json& timing,
+                      const std::vector<std::string>& odd_names = {});
 
 // The same, as the few lines printed at the end of a run.
 std::string summary_text(const RunCounts& counts, const std::vector<Skip>& skips, size_t warnings);

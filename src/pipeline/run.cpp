@@ -20,10 +20,13 @@
 #include <cstdlib>
 
 #include "catalog/index.hpp"
+#include "catalog/failure.hpp"
 #include "pipeline/analysis.hpp"
+#include "pipeline/content_hash.hpp"
 #include "pipeline/dataset.hpp"
 #include "pipeline/group_checkpoint.hpp"
 #include "pipeline/group_job.hpp"
+#include "pipeline/out_dir.hpp"
 #include "pipeline/outputs.hpp"
 #include "pipeline/plan.hpp"
 #include "pipeline/progress.hpp"
@@ -89,11 +92,11 @@ std::string decide_on_root(const mpi::communicator& world, Fn fn) {
 std::vector<ArchiveFile> broadcast_listing(const mpi::communicator& world, const std::string& dir) {
   std::string packed = decide_on_root(world, [&] {
     io::Json j = io::Json::array();
-    for (const auto& a : list_archives(dir)) j.push_back({a.name, a.path, a.bytes});
+    for (const auto& a : list_archives(dir)) j.push_back({a.name, a.path, a.bytes, a.refused});
     return pack(j);
   });
   std::vector<ArchiveFile> files;
-  for (const auto& a : unpack(packed)) files.push_back({a[0], a[1], a[2].get<uint64_t>()});
+  for (const auto& a : unpack(packed)) files.push_back({a[0], a[1], a[2].get<uint64_t>(), a[3]});
   return files;
 }
 
@@ -103,7 +106,10 @@ std::vector<catalog::ArchiveScan> distributed_scan(const mpi::communicator& worl
                                                    const std::vector<ArchiveFile>& files, catalog::GroupBy group_by) {
   auto [begin, end] = slice_for_rank(files.size(), world.rank(), world.size());
   io::Json mine = io::Json::array();
-  for (size_t i = begin; i < end; ++i) mine.push_back(catalog::scan_archive(files[i].path, files[i].name, group_by));
+  for (size_t i = begin; i < end; ++i) {
+    if (!files[i].refused.empty()) mine.push_back(catalog::ArchiveScan{files[i].name, std::nullopt, files[i].refused});
+    else mine.push_back(catalog::scan_archive(files[i].path, files[i].name, group_by));
+  }
   std::vector<std::string> parts;
   mpi::gather(world, pack(mine), parts, 0);
   std::vector<catalog::ArchiveScan> scans;
@@ -137,7 +143,7 @@ IndexPlan plan_on_root(const std::vector<catalog::ArchiveScan>& scans, const std
   counts.archives_indexed = metas.size();
   IndexPlan plan;
   plan.groups = catalog::build_index(metas, opt.group_by);
-  io::write_json_file(opt.out_dir + "/data/multi_mapper_index.json", catalog::index_json(plan.groups));
+  io::write_json_file(opt.out_dir + "/" + out_files::kIndex, catalog::index_json(plan.groups));
   std::map<std::string, uint64_t> size_of;
   for (const auto& f : files) size_of[f.name] = f.bytes;
   std::vector<uint64_t> cost;
@@ -204,6 +210,57 @@ AnalysisInputs open_analysis(const mpi::communicator& world, const RunOptions& o
   return in;
 }
 
+// Every rank's error (empty: none) reaches every rank; all stop together with the first one.
+void share_errors(const mpi::communicator& world, const std::string& mine) {
+  std::vector<std::string> errors;
+  mpi::all_gather(world, mine, errors);
+  for (size_t r = 0; r < errors.size(); ++r)
+    if (!errors[r].empty())
+      throw SharedFailure(world.size() > 1 ? "rank " + std::to_string(r) + ": " + errors[r] : errors[r]);
+}
+
+struct GroupResult {
+  GroupOutcome outcome;
+  io::Json records;
+  size_t resumed = 0;
+};
+
+// One song group on its owner: reloaded from its progress file when --resume finds one with the
+// same fingerprint, computed otherwise. Bad input never throws out of here: a failure of the
+// group's own work (out of memory, a bug met by odd data) becomes a skip of the group, so one
+// group cannot stop the run. A failed progress-file write is different (the disk is full or
+// gone, and the final writes would fail too): it is returned in `fatal`.
+GroupResult run_one_group(const RunOptions& opt, const std::string& checkpoint_hash, const catalog::SongGroup& group,
+                          int g, AnalysisInputs& analysis, GroupTimings& timings, std::string& fatal) {
+  GroupResult r;
+  std::string fingerprint;
+  try {
+    fingerprint = group_fingerprint(opt, checkpoint_hash, group, g, opt.dataset_dir);
+    std::optional<SavedGroup> saved;
+    if (opt.resume) saved = load_group(opt.out_dir, g, fingerprint, opt.dataset_dir);
+    if (saved) {
+      r.outcome = std::move(saved->outcome);
+      r.records = std::move(saved->records);
+      r.resumed = 1;
+      return r;
+    }
+    r.outcome = process_group(group, g, opt.dataset_dir, &timings, opt.audio_match);
+    r.records = analyse_group(analysis, r.outcome, timings);
+  } catch (const std::exception& e) {
+    r.outcome = GroupOutcome{};
+    r.outcome.song_group_idx = g;
+    r.outcome.skips.push_back({"group", "song group " + std::to_string(g) + " (" + group.match_key + ")",
+                               catalog::failure_reason(e, "analysing the song group")});
+    r.records = records_to_json(GroupRecords{});
+  }
+  try {
+    save_group(opt.out_dir, fingerprint, r.outcome, r.records);
+  } catch (const std::exception& e) {
+    fatal = std::string("cannot save progress: ") + e.what();
+  }
+  return r;
+}
+
 }  // namespace
 
 int run_on(const mpi::communicator& world, const RunOptions& opt) {
@@ -213,14 +270,13 @@ int run_on(const mpi::communicator& world, const RunOptions& opt) {
   std::vector<Skip> root_skips;
   auto t_start = Clock::now();
 
-  if (root) {
-    for (const char* sub : {"data", "results/track_a", "results/track_b", "results/synthesis"})
-      fs::create_directories(fs::path(opt.out_dir) / sub);
-    std::error_code ec;
-    fs::remove(fs::path(opt.out_dir) / "cartography.h5", ec);  // never leave an old file looking current
-    fs::remove(fs::path(opt.out_dir) / "run_summary.json", ec);
-    if (!opt.resume) fs::remove_all(progress_dir(opt.out_dir), ec);
-  }
+  // --out holds exactly this run's files: every output an earlier run may have left is gone
+  // before anything is computed.
+  decide_on_root(world, [&] {
+    out_files::remove_previous_outputs(opt.out_dir, opt.resume);
+    out_files::create_output_folders(opt.out_dir, !opt.checkpoint.empty());
+    return std::string();
+  });
 
   clock.start("index");
   std::vector<ArchiveFile> files = broadcast_listing(world, opt.dataset_dir);
@@ -249,31 +305,26 @@ int run_on(const mpi::communicator& world, const RunOptions& opt) {
   std::vector<GroupOutcome> mine;
   GroupTimings timings;
   AnalysisInputs analysis_inputs = open_analysis(world, opt);
+  const std::string checkpoint_hash =
+      decide_on_root(world, [&] { return opt.checkpoint.empty() ? std::string() : content_hash(opt.checkpoint); });
   std::vector<io::Json> mine_records;
   size_t resumed = 0;
+  std::string fatal;  // a failure of this rank's own writes: the run stops, on every rank
   for (size_t g = 0; g < plan.groups.size(); ++g) {
     if (plan.owner[g] != world.rank()) continue;
-    const std::string fingerprint = group_fingerprint(opt, plan.groups[g], static_cast<int>(g), opt.dataset_dir);
-    std::optional<SavedGroup> saved;
-    if (opt.resume) saved = load_group(opt.out_dir, static_cast<int>(g), fingerprint, opt.dataset_dir);
-    GroupOutcome o;
-    io::Json records;
-    if (saved) {
-      o = std::move(saved->outcome);
-      records = std::move(saved->records);
-      ++resumed;
-    } else {
-      o = process_group(plan.groups[g], static_cast<int>(g), opt.dataset_dir, &timings, opt.audio_match);
-      records = analyse_group(analysis_inputs, o, timings);
-      save_group(opt.out_dir, fingerprint, o, records);
+    if (fatal.empty()) {
+      GroupResult r = run_one_group(opt, checkpoint_hash, plan.groups[g], static_cast<int>(g), analysis_inputs,
+                                    timings, fatal);
+      resumed += r.resumed;
+      log_outcome(r.outcome);
+      test_group_delay();
+      mine.push_back(std::move(r.outcome));
+      mine_records.push_back(std::move(r.records));
     }
-    log_outcome(o);
-    test_group_delay();
-    mine.push_back(std::move(o));
-    mine_records.push_back(std::move(records));
-    progress.group_done();
+    progress.group_done();  // also after a failure: rank 0 counts on every message
   }
   progress.finish();
+  share_errors(world, fatal);
   clock.stop();
   counts.groups_resumed = mpi::all_reduce(world, resumed, std::plus<size_t>());
 
@@ -309,7 +360,13 @@ int run_on(const mpi::communicator& world, const RunOptions& opt) {
     }
   }
   rethrow_if_any(world, write_error);
-  write_store(world, opt, files.size(), plan.groups.size(), all, merged_records, mine);
+  std::string store_error;
+  try {
+    write_store(world, opt, files.size(), plan.groups.size(), all, merged_records, mine);
+  } catch (const std::exception& e) {
+    store_error = e.what();
+  }
+  share_errors(world, store_error);
   clock.stop();
 
   // Per-rank figures for the summary: stage times and peak memory.
@@ -336,7 +393,11 @@ int run_on(const mpi::communicator& world, const RunOptions& opt) {
                        {"total_s", std::chrono::duration<double>(Clock::now() - t_start).count()},
                        {"stage_s", stage_seconds},
                        {"per_rank", per_rank}};
-    io::write_json_file(opt.out_dir + "/run_summary.json", summary_json(counts, skips, warnings, timing));
+    std::vector<std::string> odd_names;
+    for (const auto& f : files)
+      if (!io::is_valid_utf8(f.name)) odd_names.push_back(f.name);
+    io::write_json_file(opt.out_dir + "/" + out_files::kSummary,
+                        summary_json(counts, skips, warnings, timing, odd_names));
     std::fputs(summary_text(counts, skips, warnings.size()).c_str(), stdout);
     std::fflush(stdout);
     std::error_code ec;
@@ -345,6 +406,20 @@ int run_on(const mpi::communicator& world, const RunOptions& opt) {
   return 0;
 }
 
+namespace {
+
+// A failed run leaves nothing that looks like a result (the index JSON is written early, the
+// HDF5 file late): only the progress files stay, for --resume.
+void remove_outputs_of_failed_run(const RunOptions& opt) {
+  try {
+    out_files::remove_previous_outputs(opt.out_dir, true);
+  } catch (const std::exception& e) {
+    spdlog::error("{}", e.what());
+  }
+}
+
+}  // namespace
+
 int run_pipeline(const RunOptions& opt) {
   mpi::environment env(mpi::threading::single, true);
   mpi::communicator world;
@@ -352,7 +427,10 @@ int run_pipeline(const RunOptions& opt) {
   try {
     return run_on(world, opt);
   } catch (const SharedFailure& e) {
-    if (world.rank() == 0) spdlog::error("run failed: {}", e.what());
+    if (world.rank() == 0) {
+      spdlog::error("run failed: {}", e.what());
+      remove_outputs_of_failed_run(opt);
+    }
     return 1;
   } catch (const std::exception& e) {
     spdlog::error("run failed: {}", e.what());
