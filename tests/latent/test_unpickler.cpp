@@ -128,3 +128,17 @@ TEST(Unpickler, RefusesAbsurdNestingWithoutRecursing) {
   std::string shallow = "\x80\x02" + std::string(50, ']') + std::string(49, 'a') + ".";
   EXPECT_EQ(error_of(shallow), "");
 }
+
+TEST(Unpickler, BadEscapesInTextOpcodesAreCheckpointErrors) {
+  // Found by hand while writing the structure-aware fuzzer: std::stoul / std::stoi threw
+  // std::invalid_argument out of the reader (reproducers: fuzz/crashes/checkpoint/).
+  std::string m = error_of(std::string("\x80\x02V\\uzzzz\n.", 11));
+  EXPECT_TRUE(contains(m, "bad \\u escape (not hexadecimal: 'zzzz')")) << m;
+  m = error_of(std::string("\x80\x02S\"\\xzz\"\n.", 11));
+  EXPECT_TRUE(contains(m, "bad \\x escape in a string literal (not hexadecimal: 'zz')")) << m;
+  m = error_of(std::string("\x80\x02V\\U00110000\n.", 15));
+  EXPECT_TRUE(contains(m, "\\U escape beyond Unicode")) << m;
+  // Valid escapes still decode (U+00E9 and U+1F600 as UTF-8, \x41 as 'A').
+  EXPECT_EQ(pickle::as_string(load(std::string("\x80\x02V\\u00e9\\U0001F600\n.", 21))), "\xc3\xa9\xf0\x9f\x98\x80");
+  EXPECT_EQ(pickle::as_string(load(std::string("\x80\x02S'\\x41'\n.", 11))), "A");
+}

@@ -282,13 +282,24 @@ class Machine {
         case 'r': out += '\r'; break;
         case 'x':
           if (i + 2 >= text.size()) fail("bad escape in string literal");
-          out += static_cast<char>(std::stoi(text.substr(i + 1, 2), nullptr, 16));
+          out += static_cast<char>(hex_or_fail(text.substr(i + 1, 2), "\\x escape in a string literal"));
           i += 2;
           break;
         default: out += e;
       }
     }
     return out;
+  }
+  // The value of a run of hex digits (at most 8), or a pickle error naming what it was for
+  // (std::stoul would throw std::invalid_argument, which is not this reader's error).
+  uint32_t hex_or_fail(const std::string& digits, const char* what) const {
+    uint32_t v = 0;
+    for (const char c : digits) {
+      const int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+      if (d < 0) fail(std::string("bad ") + what + " (not hexadecimal: '" + digits + "')");
+      v = v << 4 | static_cast<uint32_t>(d);
+    }
+    return v;
   }
   static void append_utf8(std::string& out, uint32_t cp) {
     if (cp < 0x80) {
@@ -314,7 +325,9 @@ class Machine {
       if (text[i] == '\\' && i + 1 < text.size() && (text[i + 1] == 'u' || text[i + 1] == 'U')) {
         const size_t n = text[i + 1] == 'u' ? 4 : 8;
         if (i + 2 + n > text.size()) fail("bad \\u escape");
-        append_utf8(out, static_cast<uint32_t>(std::stoul(text.substr(i + 2, n), nullptr, 16)));
+        const uint32_t cp = hex_or_fail(text.substr(i + 2, n), "\\u escape");
+        if (cp > 0x10FFFF) fail("\\U escape beyond Unicode");
+        append_utf8(out, cp);
         i += 1 + n;
       } else {
         append_utf8(out, static_cast<unsigned char>(text[i]));
