@@ -3,11 +3,15 @@
 // The array is streamed in blocks of frames (memory stays at one block whatever L is) into
 // <out>.tmp, which is renamed to <out> only when complete, so a partial file never appears.
 // A rejected chart: exit 3 and one stderr line naming the file, line and reason. Each repair:
-// one warning line. Other failures (I/O): exit 1, one line.
+// one warning line. Other failures (I/O): exit 1, one line. A --frames that is not a whole
+// number in [0, --max-frames]: exit 2, one line, nothing written.
+#include <charconv>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <limits>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,10 +23,19 @@
 namespace cartography::cli {
 namespace {
 
+constexpr int kUsageError = 2;
 constexpr int kChartRejected = 3;
+
+// Four hours of audio on the 16384 Hz / 98-sample grid (the longest fixture, a marathon, has
+// 531,448 frames, 53 minutes): a 173 MB array. A typo such as an extra digit must not fill
+// the disk; --max-frames raises it.
+constexpr int64_t kDefaultMaxFrames = (int64_t{4} * 3600 * encode::kSampleRate + encode::kHopLength - 1) / encode::kHopLength;
 
 struct EncodeOsuOptions {
   std::string chart;
+  // Parsed by frame_count, not CLI11, which wraps a value beyond int64 instead of refusing it.
+  std::string frames_text;
+  std::string max_frames_text = std::to_string(kDefaultMaxFrames);
   int64_t frames = 0;
   std::string out;
   int64_t block_frames = 16384;
@@ -40,13 +53,30 @@ void write_encoding(const osu::Beatmap& beatmap, const EncodeOsuOptions& o, cons
     for (int64_t r = 0; r < encode::kRows; ++r) writer.write_at(r * L + first, buffer.data() + r * block, n);
   }
   writer.close();
-  if (encoder.guarded_values() > 0)
-    std::cerr << "cartography encode-osu: warning: " << beatmap.source_name() << ": " << encoder.guarded_values()
-              << " non-finite cursor values replaced by the playfield centre\n";
 }
 
-int encode_osu(const EncodeOsuOptions& o) {
+// The whole decimal number in `text`, when it is one and lies in [0, max].
+std::optional<int64_t> frame_count(const std::string& text, int64_t max) {
+  int64_t value = -1;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size() || value < 0 || value > max) return std::nullopt;
+  return value;
+}
+
+int encode_osu(EncodeOsuOptions o) {
+  const auto max_frames = frame_count(o.max_frames_text, std::numeric_limits<int64_t>::max());
+  const auto frames = max_frames ? frame_count(o.frames_text, *max_frames) : std::nullopt;
+  if (!max_frames || !frames) {
+    std::cerr << "cartography encode-osu: "
+              << (max_frames ? "--frames '" + o.frames_text.substr(0, 40) + "' is not a whole number of frames from 0 to " +
+                                   std::to_string(*max_frames) + " (--max-frames)"
+                             : "--max-frames '" + o.max_frames_text.substr(0, 40) + "' is not a whole number")
+              << "\n";
+    return kUsageError;
+  }
+  o.frames = *frames;
   const std::string temporary = o.out + ".tmp";
+  std::error_code ignored;
   try {
     const osu::Beatmap beatmap = osu::read_beatmap(o.chart);
     for (const auto& repair : beatmap.repairs())
@@ -55,10 +85,10 @@ int encode_osu(const EncodeOsuOptions& o) {
     std::filesystem::rename(temporary, o.out);
     return 0;
   } catch (const osu::ChartError& e) {
+    std::filesystem::remove(temporary, ignored);  // the encoder can refuse mid-way
     std::cerr << "cartography encode-osu: rejected " << e.what() << "\n";
     return kChartRejected;
   } catch (const std::exception& e) {
-    std::error_code ignored;
     std::filesystem::remove(temporary, ignored);
     std::cerr << "cartography encode-osu: " << o.chart << ": " << e.what() << "\n";
     return 1;
@@ -71,9 +101,10 @@ Command add_encode_osu(CLI::App& parent) {
   auto o = std::make_shared<EncodeOsuOptions>();
   CLI::App* app = parent.add_subcommand("encode-osu", "Encode one .osu chart as the 9-dim signal, a (9, L) float64 .npy");
   app->add_option("chart", o->chart, ".osu file")->required();
-  app->add_option("--frames", o->frames, "Frame count L (frames 0..L-1 of the 16384 Hz / 98-sample grid)")
-      ->required()
-      ->check(CLI::NonNegativeNumber);
+  app->add_option("--frames", o->frames_text, "Frame count L (frames 0..L-1 of the 16384 Hz / 98-sample grid)")
+      ->required();
+  app->add_option("--max-frames", o->max_frames_text, "Largest --frames accepted (default: 4 hours of audio)")
+      ->capture_default_str();
   app->add_option("--out", o->out, "Output .npy file")->required();
   app->add_option("--block", o->block_frames, "Frames encoded per block (memory: 72 bytes per frame)")
       ->check(CLI::PositiveNumber)

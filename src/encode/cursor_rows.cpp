@@ -25,57 +25,62 @@ double preempt_ms(double approach_rate) {
   return 1200 + (approach_rate <= 5 ? 120 : 150) * (5 - approach_rate);
 }
 
-CursorRows::CursorRows(const osu::Beatmap& beatmap) {
+CursorRows::CursorRows(const osu::Beatmap& beatmap)
+    : source_name_(beatmap.source_name()), bound_(beatmap.limits().max_cursor_coordinate()) {
   const double preempt = preempt_ms(beatmap.ar());
   const auto& objects = beatmap.hit_objects();
   const osu::HitObject start = virtual_start();
-  paint_object(beatmap, start, objects.empty() ? nullptr : &objects.front(), preempt);
+  paint_object(beatmap, start, objects.empty() ? nullptr : &objects.front(), preempt, true);
   for (size_t i = 0; i < objects.size(); ++i)
-    paint_object(beatmap, objects[i], i + 1 < objects.size() ? &objects[i + 1] : nullptr, preempt);
+    paint_object(beatmap, objects[i], i + 1 < objects.size() ? &objects[i + 1] : nullptr, preempt, false);
 }
 
-void CursorRows::paint(FrameRange frames, Paint what) {
+void CursorRows::paint(FrameRange frames, Paint what, const osu::HitObject* object) {
   order_.add(frames.begin, frames.end);
-  paints_.push_back(what);
+  regions_.push_back({what, object});
 }
 
 void CursorRows::paint_object(const osu::Beatmap& beatmap, const osu::HitObject& current,
-                              const osu::HitObject* next, double preempt) {
+                              const osu::HitObject* next, double preempt, bool is_virtual) {
+  const osu::HitObject* self = is_virtual ? nullptr : &current;
   const FrameRange body = frames_between(current.t, current.end_time);
-  if (current.kind == osu::HitObjectKind::spinner) paint(body, Hold{kPlayfieldCentre});
-  if (current.kind == osu::HitObjectKind::slider) paint(body, SliderBody{&beatmap.slider_of(current), current.t});
+  if (current.kind == osu::HitObjectKind::spinner) paint(body, Hold{kPlayfieldCentre}, self);
+  if (current.kind == osu::HitObjectKind::slider)
+    paint(body, SliderBody{&beatmap.slider_of(current), current.t}, self);
   if (next == nullptr) {
-    paint(frames_from(current.end_time), Hold{current.end_pos});
+    paint(frames_from(current.end_time), Hold{current.end_pos}, self);
     return;
   }
   const double appear = next->t - preempt;
-  paint(frames_between(current.end_time, appear), Hold{current.end_pos});
+  paint(frames_between(current.end_time, appear), Hold{current.end_pos}, self);
   // Python's max(end, appear): the first argument unless the second is strictly greater
   // (so a NaN preempt leaves the approach starting at the end time, as in the reference).
   const double approach_start = appear > current.end_time ? appear : current.end_time;
   paint(frames_between(approach_start, next->t),
-        Approach{current.end_pos, next->start_pos, approach_start, next->t - approach_start});
+        Approach{current.end_pos, next->start_pos, approach_start, next->t - approach_start}, self);
 }
 
-void CursorRows::write(double* x_out, double* y_out, osu::Vec2 p) {
-  if (!std::isfinite(p.x)) {
-    p.x = kPlayfieldCentre.x;
-    ++guarded_;
-  }
-  if (!std::isfinite(p.y)) {
-    p.y = kPlayfieldCentre.y;
-    ++guarded_;
-  }
-  *x_out = p.x / 256 - 1;
-  *y_out = p.y / 192 - 1;
+void CursorRows::refuse(const Region& region, int64_t frame, osu::Vec2 p) const {
+  using osu::shown;
+  throw osu::ChartError(source_name_, region.object ? region.object->line : 0,
+                        "cursor position (" + shown(p.x) + ", " + shown(p.y) + ") at frame " + std::to_string(frame) +
+                            " (" + shown(frame_time_ms(frame)) + " ms) is outside ±" + shown(bound_) +
+                            " osu!px (ChartLimits::max_cursor_coordinate)");
 }
 
-// One run of frames [from, to) painted by `what`; out[0] is frame `from`. The paint kind is
-// decided once per run, not per frame.
-void CursorRows::fill_run(const Paint& what, int64_t from, int64_t to, double* x_out, double* y_out) {
+// One run of frames [from, to) painted by `region`; out[0] is frame `from`. The paint kind
+// is decided once per run, not per frame.
+void CursorRows::fill_run(const Region& region, int64_t from, int64_t to, double* x_out, double* y_out) {
   auto each_frame = [&](auto position) {
-    for (int64_t f = from; f < to; ++f) write(x_out + (f - from), y_out + (f - from), position(frame_time_ms(f)));
+    for (int64_t f = from; f < to; ++f) {
+      const osu::Vec2 p = position(frame_time_ms(f));
+      // One test for both bounds and NaN (every comparison with NaN is false).
+      if (!(std::abs(p.x) <= bound_ && std::abs(p.y) <= bound_)) refuse(region, f, p);
+      x_out[f - from] = p.x / 256 - 1;
+      y_out[f - from] = p.y / 192 - 1;
+    }
   };
+  const Paint& what = region.what;
   if (const auto* hold = std::get_if<Hold>(&what)) {
     each_frame([p = hold->at](double) { return p; });
   } else if (const auto* body = std::get_if<SliderBody>(&what)) {
@@ -91,9 +96,9 @@ void CursorRows::fill_run(const Paint& what, int64_t from, int64_t to, double* x
 }
 
 void CursorRows::fill(int64_t first, int64_t last, double* x_out, double* y_out) {
-  static const Paint kUnpainted = Hold{{0, 0}};  // frames no region reaches stay (0, 0)
+  static const Region kUnpainted{Hold{{0, 0}}, nullptr};  // frames no region reaches stay (0, 0)
   order_.sweep(first, last, [&](int64_t from, int64_t to, int64_t region) {
-    const Paint& what = region == PaintOrder::kNone ? kUnpainted : paints_[static_cast<size_t>(region)];
+    const Region& what = region == PaintOrder::kNone ? kUnpainted : regions_[static_cast<size_t>(region)];
     fill_run(what, from, to, x_out + (from - first), y_out + (from - first));
   });
 }

@@ -5,9 +5,15 @@
 // the end position until successor.t - preempt" and "move linearly to the successor's start
 // over [max(end, successor.t - preempt), successor.t)". Later paint wins; unpainted frames
 // are (0, 0). Output x/256 - 1, y/192 - 1.
+//
+// Every position written is finite and within ±ChartLimits::max_cursor_coordinate() on each
+// axis (the parser bounds every input that places the cursor, so only rounding in a
+// near-degenerate path could break this): a position outside throws a ChartError naming the
+// file and the object's line, and the map is skipped; NaN never reaches the output.
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <variant>
 #include <vector>
 
@@ -24,11 +30,6 @@ class CursorRows {
 
   void fill(int64_t first, int64_t last, double* x_out, double* y_out);
 
-  // Frames where a position came out non-finite and the playfield centre was written instead.
-  // Parsing repairs every known cause, so this stays 0 unless coordinates are absurd (beyond
-  // ~1e300) or a Bézier segment has over ~1000 points; it exists so NaN can never escape.
-  int64_t guarded_values() const { return guarded_; }
-
  private:
   struct Hold {
     osu::Vec2 at;
@@ -42,16 +43,21 @@ class CursorRows {
     double start, span;  // span = successor.t - start
   };
   using Paint = std::variant<Hold, SliderBody, Approach>;
+  struct Region {
+    Paint what;
+    const osu::HitObject* object;  // whose paint this is (nullptr: the virtual start)
+  };
 
-  void paint(FrameRange frames, Paint what);
+  void paint(FrameRange frames, Paint what, const osu::HitObject* object);
   void paint_object(const osu::Beatmap& beatmap, const osu::HitObject& current, const osu::HitObject* next,
-                    double preempt);
-  void fill_run(const Paint& what, int64_t from, int64_t to, double* x_out, double* y_out);
-  void write(double* x_out, double* y_out, osu::Vec2 p);
+                    double preempt, bool is_virtual);
+  void fill_run(const Region& region, int64_t from, int64_t to, double* x_out, double* y_out);
+  [[noreturn]] void refuse(const Region& region, int64_t frame, osu::Vec2 p) const;
 
+  const std::string& source_name_;
+  double bound_;  // max_cursor_coordinate of the chart's limits
   PaintOrder order_;
-  std::vector<Paint> paints_;
-  int64_t guarded_ = 0;
+  std::vector<Region> regions_;
 };
 
 // The reference's preempt (ms an object is shown before its time) from the approach rate.

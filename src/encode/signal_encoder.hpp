@@ -30,12 +30,10 @@ class SignalEncoder {
   explicit SignalEncoder(const osu::Beatmap& beatmap, EncoderOptions options = {});
 
   // Writes frames [first_frame, first_frame + count): row r of frame f goes to
-  // out[r * row_stride + (f - first_frame)]. Blocks are cheapest in increasing order (a
+  // out[r * row_stride + (f - first_frame)]. Rows 0-6 lie in [-1, 1]; X and Y are finite and
+  // bounded (see CursorRows), or this throws osu::ChartError. Blocks are cheapest in increasing order (a
   // block before the previous one restarts the sweep; the result is the same).
   void encode_block(int64_t first_frame, int64_t count, double* out, int64_t row_stride);
-
-  // See CursorRows::guarded_values.
-  int64_t guarded_values() const { return cursor_.guarded_values(); }
 
  private:
   void encode_event_rows(int64_t first, int64_t last, double* out, int64_t row_stride);

@@ -1,8 +1,11 @@
 #include "osu/beatmap.hpp"
 
+#include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <optional>
 #include <sstream>
+#include <utility>
 
 #include "osu/hit_objects.hpp"
 #include "osu/python_number.hpp"
@@ -29,6 +32,23 @@ void check_utf8(std::string_view text, const std::string& file) {
         << std::dec << " at offset " << *bad << ")";
     throw ChartError(file, line_of_offset(text, *bad), why.str());
   }
+}
+
+void check_file_size(uint64_t bytes, const std::string& file, const ChartLimits& limits) {
+  if (std::cmp_greater(bytes, limits.max_file_bytes))
+    throw ChartError(file, 0, "file is " + std::to_string(bytes) + " bytes, more than " +
+                                  std::to_string(limits.max_file_bytes) + " (ChartLimits::max_file_bytes)");
+}
+
+// Before any line is split into sections or fields.
+void check_line_lengths(std::string_view text, const std::string& file, const ChartLimits& limits) {
+  LineReader reader(text);
+  std::string_view line;
+  while (reader.next(line))
+    if (std::cmp_greater(line.size(), limits.max_line_bytes))
+      throw ChartError(file, reader.line_number(),
+                       "line is " + std::to_string(line.size()) + " bytes, more than " +
+                           std::to_string(limits.max_line_bytes) + " (ChartLimits::max_line_bytes)");
 }
 
 // Reads the reference's required and optional [Section] Key values, in the reference's order.
@@ -96,7 +116,8 @@ BeatmapMetadata read_metadata(const FieldReader& fields) {
 
 // Breaks are not encoded, but the reference parses them and a malformed event line (fewer
 // than two fields, a break without exactly one end time) rejects the map there.
-std::vector<Break> parse_breaks(const std::vector<SectionLine>& lines, const std::string& file) {
+std::vector<Break> parse_breaks(const std::vector<SectionLine>& lines, const std::string& file,
+                                const ChartLimits& limits) {
   std::vector<Break> breaks;
   for (const auto& entry : lines) {
     const std::string_view text = entry.text;
@@ -112,6 +133,9 @@ std::vector<Break> parse_breaks(const std::vector<SectionLine>& lines, const std
       const auto v = python_float(field);
       const auto t = v ? python_trunc(*v) : std::nullopt;
       if (!t) throw ChartError(file, entry.line, "break time is not a finite number: '" + std::string(field) + "'");
+      if (!(std::abs(*t) <= limits.max_time_ms))
+        throw ChartError(file, entry.line, "break time " + shown(*t) + " is outside ±" +
+                                               shown(limits.max_time_ms) + " (ChartLimits::max_time_ms)");
       return *t;
     };
     breaks.push_back({integral(rest.substr(0, second)), integral(rest.substr(second + 1))});
@@ -123,37 +147,49 @@ std::vector<Break> parse_breaks(const std::vector<SectionLine>& lines, const std
 
 Beatmap::Beatmap(std::string source_name, BeatmapMetadata metadata, std::vector<TimingPoint> timing_points,
                  std::vector<HitObject> hit_objects, std::vector<Slider> sliders, std::vector<Break> breaks,
-                 std::vector<Repair> repairs)
+                 std::vector<Repair> repairs, ChartLimits limits)
     : source_name_(std::move(source_name)),
       metadata_(std::move(metadata)),
       timing_points_(std::move(timing_points)),
       hit_objects_(std::move(hit_objects)),
       sliders_(std::move(sliders)),
       breaks_(std::move(breaks)),
-      repairs_(std::move(repairs)) {}
+      repairs_(std::move(repairs)),
+      limits_(limits) {}
 
-Beatmap parse_beatmap(std::string_view text, const std::string& source_name) {
+Beatmap parse_beatmap(std::string_view text, const std::string& source_name, const ChartLimits& limits) {
+  check_file_size(text.size(), source_name, limits);
   check_utf8(text, source_name);
+  check_line_lengths(text, source_name, limits);
   const Sections sections = split_sections(text);
   const FieldReader fields(sections, source_name);
   BeatmapMetadata metadata = read_metadata(fields);
   const auto& object_lines = fields.list("HitObjects");
   const auto& timing_lines = fields.list("TimingPoints");
-  auto timing = parse_timing_points(timing_lines, source_name);
-  auto objects = parse_hit_objects(object_lines, timing, metadata.slider_multiplier, source_name);
+  auto timing = parse_timing_points(timing_lines, source_name, limits);
+  auto objects = parse_hit_objects(object_lines, {timing, metadata.slider_multiplier}, source_name, limits);
   const auto* events = sections.list("Events");
-  auto breaks = events ? parse_breaks(*events, source_name) : std::vector<Break>{};
+  auto breaks = events ? parse_breaks(*events, source_name, limits) : std::vector<Break>{};
   return Beatmap(source_name, std::move(metadata), std::move(timing), std::move(objects.objects),
-                 std::move(objects.sliders), std::move(breaks), std::move(objects.repairs));
+                 std::move(objects.sliders), std::move(breaks), std::move(objects.repairs), limits);
 }
 
-Beatmap read_beatmap(const std::string& path) {
+Beatmap read_beatmap(const std::string& path, const ChartLimits& limits) {
+  // A FIFO or a device would be read until it ends, if ever: only regular files, and their
+  // size is known before reading.
+  std::error_code error;
+  const auto status = std::filesystem::status(path, error);
+  if (error) throw ChartError(path, 0, "cannot open the file: " + error.message());
+  if (!std::filesystem::is_regular_file(status)) throw ChartError(path, 0, "not a regular file");
+  const auto size = std::filesystem::file_size(path, error);
+  if (error) throw ChartError(path, 0, "cannot read the file size: " + error.message());
+  check_file_size(size, path, limits);
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ChartError(path, 0, "cannot open the file");
-  std::ostringstream content;
-  content << in.rdbuf();
-  if (in.bad()) throw ChartError(path, 0, "cannot read the file");
-  return parse_beatmap(content.str(), path);
+  std::string content(size, '\0');
+  in.read(content.data(), static_cast<std::streamsize>(size));
+  if (in.bad() || in.gcount() != static_cast<std::streamsize>(size)) throw ChartError(path, 0, "cannot read the file");
+  return parse_beatmap(content, path, limits);
 }
 
 }  // namespace cartography::osu

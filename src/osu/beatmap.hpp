@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "osu/chart_error.hpp"
+#include "osu/chart_limits.hpp"
 #include "osu/hit_object.hpp"
 #include "osu/timing.hpp"
 
@@ -32,7 +33,7 @@ class Beatmap {
  public:
   Beatmap(std::string source_name, BeatmapMetadata metadata, std::vector<TimingPoint> timing_points,
           std::vector<HitObject> hit_objects, std::vector<Slider> sliders, std::vector<Break> breaks,
-          std::vector<Repair> repairs);
+          std::vector<Repair> repairs, ChartLimits limits = {});
 
   const std::string& source_name() const { return source_name_; }
   const BeatmapMetadata& metadata() const { return metadata_; }
@@ -53,6 +54,8 @@ class Beatmap {
   const Slider& slider_of(const HitObject& object) const { return sliders_.at(static_cast<size_t>(object.slider)); }
   const std::vector<Break>& breaks() const { return breaks_; }
   const std::vector<Repair>& repairs() const { return repairs_; }
+  // The limits the chart was parsed under (the encoder holds its output to them).
+  const ChartLimits& limits() const { return limits_; }
 
  private:
   std::string source_name_;
@@ -62,13 +65,16 @@ class Beatmap {
   std::vector<Slider> sliders_;
   std::vector<Break> breaks_;
   std::vector<Repair> repairs_;
+  ChartLimits limits_;
 };
 
-// `text` is the file's bytes; `source_name` names it in errors and repairs. Throws ChartError.
-Beatmap parse_beatmap(std::string_view text, const std::string& source_name);
+// `text` is the file's bytes; `source_name` names it in errors and repairs. Throws ChartError,
+// also for a chart beyond `limits`.
+Beatmap parse_beatmap(std::string_view text, const std::string& source_name, const ChartLimits& limits = {});
 
 // Reads the file and parses it; the source name is the path as given. Throws ChartError
-// (also when the file cannot be read).
-Beatmap read_beatmap(const std::string& path);
+// (also when the file cannot be read, is not a regular file or is over the size limit, which
+// is checked before reading).
+Beatmap read_beatmap(const std::string& path, const ChartLimits& limits = {});
 
 }  // namespace cartography::osu

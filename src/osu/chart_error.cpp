@@ -1,5 +1,7 @@
 #include "osu/chart_error.hpp"
 
+#include <charconv>
+
 namespace cartography::osu {
 namespace {
 
@@ -14,6 +16,12 @@ ChartError::ChartError(std::string file_name, int64_t line_number, std::string w
       file(std::move(file_name)),
       line(line_number),
       reason(std::move(why)) {}
+
+std::string shown(double value) {
+  char buffer[32];
+  const auto end = std::to_chars(buffer, buffer + sizeof buffer, value).ptr;
+  return std::string(buffer, end);
+}
 
 std::string describe(const Repair& repair, const std::string& file_name) {
   return locate(file_name, repair.line) + ": hit object " + std::to_string(repair.object_index) +

@@ -24,6 +24,9 @@ struct Repair {
   std::string what;          // what was degenerate and which fallback was used
 };
 
+// A number as messages show it: shortest round trip ("1e+160", "131072", "nan").
+std::string shown(double value);
+
 // "<file>:<line>: hit object <index>: <what>", the form of a warning line.
 std::string describe(const Repair& repair, const std::string& file_name);
 

@@ -24,23 +24,28 @@ LegendreValue legendre(int n, double x) {
 
 }  // namespace
 
+double gauss_legendre_positive_root(int points, int i) {
+  // Newton on P_n from the classical cosine guess.
+  double x = std::cos(std::numbers::pi * (i + 0.75) / (points + 0.5));
+  for (int iteration = 0; iteration < 100; ++iteration) {
+    const LegendreValue v = legendre(points, x);
+    const double step = v.p / v.dp;
+    x -= step;
+    if (std::abs(step) <= 1e-16 * std::abs(x) + 1e-300) break;
+  }
+  return x;
+}
+
 QuadratureRule gauss_legendre(int points) {
   QuadratureRule rule;
   if (points <= 0) return rule;
   rule.nodes.resize(points);
   rule.weights.resize(points);
-  // Newton on P_n from the classical cosine guesses; the nodes are symmetric, so solve the
-  // positive half and mirror it (numpy symmetrises its nodes and weights the same way).
+  // The nodes are symmetric, so solve the positive half and mirror it (numpy symmetrises its
+  // nodes and weights the same way).
   for (int i = 0; i < (points + 1) / 2; ++i) {
-    double x = std::cos(std::numbers::pi * (i + 0.75) / (points + 0.5));
-    LegendreValue v{};
-    for (int iteration = 0; iteration < 100; ++iteration) {
-      v = legendre(points, x);
-      const double step = v.p / v.dp;
-      x -= step;
-      if (std::abs(step) <= 1e-16 * std::abs(x) + 1e-300) break;
-    }
-    v = legendre(points, x);
+    const double x = gauss_legendre_positive_root(points, i);
+    const LegendreValue v = legendre(points, x);
     const double w = 2.0 / ((1 - x * x) * v.dp * v.dp);
     rule.nodes[points - 1 - i] = x;
     rule.nodes[i] = -x;

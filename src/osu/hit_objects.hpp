@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "osu/chart_error.hpp"
+#include "osu/chart_limits.hpp"
 #include "osu/hit_object.hpp"
 #include "osu/sections.hpp"
 #include "osu/timing.hpp"
@@ -17,9 +18,15 @@ struct ParsedHitObjects {
   std::vector<Repair> repairs;
 };
 
-// Throws ChartError naming the line where the reference raises.
-ParsedHitObjects parse_hit_objects(const std::vector<SectionLine>& lines,
-                                   const std::vector<TimingPoint>& timing,
-                                   double slider_multiplier, const std::string& file);
+// What a slider's duration depends on besides its own fields.
+struct ChartTiming {
+  const std::vector<TimingPoint>& points;
+  double slider_multiplier;  // [Difficulty] SliderMultiplier
+};
+
+// Throws ChartError naming the line where the reference raises, and where a value or a count
+// is beyond `limits`.
+ParsedHitObjects parse_hit_objects(const std::vector<SectionLine>& lines, const ChartTiming& chart,
+                                   const std::string& file, const ChartLimits& limits = {});
 
 }  // namespace cartography::osu

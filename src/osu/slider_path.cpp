@@ -55,7 +55,9 @@ void shorten(std::vector<BezierCurve>& curves, double total, double length) {
   }
   const double keep = 1 - (total - length) / curves.back().length();
   if (!(0 <= keep && keep <= 1))
-    throw SliderPathError("Bézier slider cannot be cut to its length (fraction " + std::to_string(keep) + ")");
+    throw SliderPathError("Bézier slider cannot be cut to its length (fraction " +
+                          (std::isnan(keep) ? std::string("NaN: a segment's length is not finite") : std::to_string(keep)) +
+                          ")");
   curves.back() = curves.back().left_part(keep);
 }
 

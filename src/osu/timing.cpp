@@ -47,6 +47,18 @@ double checked_int(double x, const SectionLine& entry, const std::string& file, 
   return *integral;
 }
 
+// Refused beyond `bound` (NaN included). Beat lengths are not bounded here: any float is the
+// reference's, and a NaN one is refused (as the reference refuses it) only where a slider's
+// duration uses it.
+double bounded(double x, double bound, const SectionLine& entry, const std::string& file, const char* what,
+               const char* limit) {
+  if (!(std::abs(x) <= bound))
+    throw ChartError(file, entry.line,
+                     std::string("timing point ") + what + " " + shown(x) + " is outside ±" + shown(bound) +
+                         " (ChartLimits::" + limit + ")");
+  return x;
+}
+
 bool same_timing(const TimingPoint& a, const TimingPoint& b) {
   return a.beat_length == b.beat_length && a.slider_multiplier == b.slider_multiplier &&
          a.meter == b.meter;
@@ -54,8 +66,8 @@ bool same_timing(const TimingPoint& a, const TimingPoint& b) {
 
 }  // namespace
 
-std::vector<TimingPoint> parse_timing_points(const std::vector<SectionLine>& lines,
-                                             const std::string& file) {
+std::vector<TimingPoint> parse_timing_points(const std::vector<SectionLine>& lines, const std::string& file,
+                                             const ChartLimits& limits) {
   std::vector<TimingPoint> points;
   std::optional<double> beat_length;
   std::optional<double> meter;
@@ -72,8 +84,10 @@ std::vector<TimingPoint> parse_timing_points(const std::vector<SectionLine>& lin
       meter = values[2];
       slider_multiplier = 1.0;
     }
+    // The reference's int(t), int(meter) first; then our bounds.
     const TimingPoint point{checked_int(t, entry, file, "time"), *beat_length, slider_multiplier,
                             checked_int(*meter, entry, file, "meter")};
+    bounded(point.t, limits.max_time_ms, entry, file, "time", "max_time_ms");
     if (points.empty() || !same_timing(point, points.back())) points.push_back(point);
   }
   if (points.empty()) throw ChartError(file, 0, "no timing points");

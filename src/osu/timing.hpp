@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "osu/chart_limits.hpp"
 #include "osu/sections.hpp"
 
 namespace cartography::osu {
@@ -17,9 +18,10 @@ struct TimingPoint {
   double meter = 0;  // int(meter), exact as above
 };
 
-// Throws ChartError (with the line) where the reference raises, and when no point remains.
-std::vector<TimingPoint> parse_timing_points(const std::vector<SectionLine>& lines,
-                                             const std::string& file);
+// Throws ChartError (with the line) where the reference raises, when no point remains, and
+// where a time is beyond `limits`.
+std::vector<TimingPoint> parse_timing_points(const std::vector<SectionLine>& lines, const std::string& file,
+                                             const ChartLimits& limits = {});
 
 struct SliderTiming {
   double beat_length = 0;

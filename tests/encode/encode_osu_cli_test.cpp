@@ -103,7 +103,7 @@ TEST_F(EncodeOsuCli, RejectedChartIsOneLineAndNoFile) {
   EXPECT_EQ(result.exit_code, 3);
   EXPECT_EQ(count_lines(result.stderr_text), 1) << result.stderr_text;
   EXPECT_NE(result.stderr_text.find(chart + ":"), std::string::npos) << result.stderr_text;
-  EXPECT_NE(result.stderr_text.find("slider end time is not finite"), std::string::npos) << result.stderr_text;
+  EXPECT_NE(result.stderr_text.find("slide duration is not finite"), std::string::npos) << result.stderr_text;
   EXPECT_FALSE(fs::exists(out("r.npy")));
   EXPECT_FALSE(fs::exists(out("r.npy.tmp")));
 }
@@ -144,6 +144,34 @@ TEST_F(EncodeOsuCli, NegativeFramesIsAUsageError) {
   const auto result = run_encode_osu(quote(osu_fixture("ppy-osu__basic__completed.osu")) + " --frames -5 --out " + quote(out("n.npy")));
   EXPECT_NE(result.exit_code, 0);
   EXPECT_FALSE(fs::exists(out("n.npy")));
+}
+
+TEST_F(EncodeOsuCli, FrameCountsBeyondTheMaximumOrNotWholeNumbersAreRefused) {
+  const std::string chart = quote(osu_fixture("ppy-osu__basic__completed.osu"));
+  // Wrapped by a plain int64 parse, the first of these became a huge count that filled the disk.
+  for (const char* frames : {"99999999999999999999", "18446744073709551616", "2407446", "1e3", "12abc", "-1", "' '"}) {
+    SCOPED_TRACE(frames);
+    const auto result = run_encode_osu(chart + " --frames " + frames + " --out " + quote(out("f.npy")));
+    EXPECT_EQ(result.exit_code, 2);
+    EXPECT_EQ(count_lines(result.stderr_text), 1) << result.stderr_text;
+    EXPECT_NE(result.stderr_text.find("is not a whole number of frames from 0 to 2407445 (--max-frames)"),
+              std::string::npos)
+        << result.stderr_text;
+    EXPECT_FALSE(fs::exists(out("f.npy")));
+    EXPECT_FALSE(fs::exists(out("f.npy.tmp")));
+  }
+}
+
+TEST_F(EncodeOsuCli, MaxFramesIsFourHoursAndCanBeChanged) {
+  // 4 h x 16384 Hz / 98 samples per frame, rounded up.
+  EXPECT_EQ(2407445, (4 * 3600 * 16384 + 97) / 98);
+  const std::string chart = quote(osu_fixture("ppy-osu__basic__completed.osu"));
+  EXPECT_EQ(run_encode_osu(chart + " --frames 11 --max-frames 10 --out " + quote(out("m.npy"))).exit_code, 2);
+  EXPECT_FALSE(fs::exists(out("m.npy")));
+  const auto result = run_encode_osu(chart + " --frames 10 --max-frames 10 --out " + quote(out("m.npy")));
+  ASSERT_EQ(result.exit_code, 0) << result.stderr_text;
+  EXPECT_EQ(io::read_npy<double>(out("m.npy")).shape, (std::vector<int64_t>{9, 10}));
+  EXPECT_EQ(run_encode_osu(chart + " --frames 10 --max-frames 99999999999999999999 --out " + quote(out("w.npy"))).exit_code, 2);
 }
 
 }  // namespace

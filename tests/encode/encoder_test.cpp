@@ -2,6 +2,7 @@
 // direct transcription of the reference's loops, and degenerate charts (never NaN).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <random>
@@ -159,8 +160,8 @@ TEST(Encoder, DegenerateChartsNeverWriteNaN) {
       {"1,2,100,2,0,L|nan:5,2,50", "5,5,900,1,0"},     // NaN control point (repaired)
       {"1,2,100,2,0,P|inf:5|7:9,1,50"},                // infinite arc
       {"0,0,100,2,0,B|nan:1|2:2|3:1,1,0"},             // NaN Bézier, length 0 (repaired)
-      {"1e20,-1e300,1e300,1,0"},                       // absurd but finite
-      {"0,0,100,2,0,L|5:5,9223372036854775807,1e-300"}, // absurd repeat count
+      {"131072,-131072,2147483647,1,0"},               // at the coordinate and time bounds
+      {"0,0,100,2,0,L|5:5,9000,1e-300"},               // the largest repeat count
   };
   for (const auto& objects : charts) {
     SCOPED_TRACE(objects.front());
@@ -170,8 +171,45 @@ TEST(Encoder, DegenerateChartsNeverWriteNaN) {
     std::vector<double> x(static_cast<size_t>(kRows * L));
     encoder.encode_block(0, L, x.data(), L);
     for (double v : x) ASSERT_TRUE(std::isfinite(v));
-    EXPECT_EQ(encoder.guarded_values(), 0);
   }
+}
+
+// A chart built by hand around one slider whose path the parser would never produce: the
+// encoder's own bound is the last line of defence, and must refuse rather than write.
+osu::Beatmap one_slider(osu::SliderPath::Shape path) {
+  osu::HitObject o;
+  o.kind = osu::HitObjectKind::slider;
+  o.t = 100;
+  o.end_time = 1100;
+  o.slider = 0;
+  o.line = 42;
+  std::vector<osu::Slider> sliders{osu::Slider{1000, 1, osu::SliderPath(std::move(path))}};
+  return osu::Beatmap("hand.osu", {}, {osu::TimingPoint{0, 500, 1, 4}}, {o}, std::move(sliders), {}, {});
+}
+
+std::string refusal(const osu::Beatmap& bm, int64_t frames) {
+  try {
+    encode_beatmap(bm, frames);
+    return "";
+  } catch (const osu::ChartError& e) {
+    EXPECT_EQ(e.file, "hand.osu");
+    EXPECT_EQ(e.line, 42);
+    return e.reason;
+  }
+}
+
+TEST(Encoder, CursorBeyondTheBoundIsAChartErrorNotAValue) {
+  const double bound = osu::ChartLimits{}.max_cursor_coordinate();
+  EXPECT_EQ(bound, 262144);
+  // Exactly at the bound: written, X = bound / 256 - 1 at the slider's end.
+  const auto at_bound = encode_beatmap(one_slider(osu::LinePath{{0, 0}, {bound, 0}}), 200);
+  const double max_x = *std::max_element(at_bound.begin() + 7 * 200, at_bound.begin() + 8 * 200);
+  EXPECT_GT(max_x, 0.9 * (bound / 256 - 1));
+  EXPECT_LE(max_x, bound / 256 - 1);
+  // Beyond it, or NaN: refused with the object's line, during the body's frames.
+  EXPECT_NE(refusal(one_slider(osu::LinePath{{0, 0}, {1e24, 0}}), 200).find("is outside ±262144"), std::string::npos);
+  EXPECT_NE(refusal(one_slider(osu::FixedPath{{NAN, 1}}), 200).find("cursor position (nan, 1)"), std::string::npos);
+  EXPECT_EQ(refusal(one_slider(osu::FixedPath{{NAN, 1}}), 10), "");  // frames before the body
 }
 
 }  // namespace

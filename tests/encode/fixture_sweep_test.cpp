@@ -1,5 +1,6 @@
 // Every .osu fixture, including the originals the reference was not run on (many lack header
-// fields): accepted and encoded to finite values, or rejected with a ChartError; nothing else.
+// fields): accepted and encoded to finite values within the documented bounds, or rejected
+// with a ChartError; nothing else.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -29,8 +30,16 @@ TEST_P(AnyFixture, AcceptedAndFiniteOrRejectedWithAReason) {
     for (const auto& o : bm.hit_objects()) last_end = std::max(last_end, o.end_time);
     // The golden files' frame count: int((last end + 1500) / 1000 * 16384 / 98) + 1.
     const auto L = static_cast<int64_t>((last_end + 1500) / 1000 * 16384 / 98) + 1;
-    const auto x = encode::encode_beatmap(bm, std::min<int64_t>(L, 1'000'000));
-    EXPECT_TRUE(std::all_of(x.begin(), x.end(), [](double v) { return std::isfinite(v); }));
+    const int64_t frames = std::min<int64_t>(L, 1'000'000);
+    const auto x = encode::encode_beatmap(bm, frames);
+    // The documented bounds: rows 0-6 in [-1, 1]; X and Y within the cursor bound (NaN fails
+    // every comparison, so this also proves finiteness).
+    const double bound = bm.limits().max_cursor_coordinate();
+    for (int r = 0; r < encode::kRows; ++r) {
+      const double limit = r < 7 ? 1.0 : bound / (r == 7 ? 256 : 192) + 1;
+      const auto row = x.begin() + r * frames;
+      EXPECT_TRUE(std::all_of(row, row + frames, [&](double v) { return std::abs(v) <= limit; })) << "row " << r;
+    }
   } catch (const osu::ChartError& e) {
     EXPECT_FALSE(e.reason.empty());
     EXPECT_EQ(std::string(e.what()).find(osu_fixture(GetParam())), 0u) << e.what();
