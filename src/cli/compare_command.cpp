@@ -1,5 +1,7 @@
-// `cartography compare <run_a> <run_b> [--tol x]`: every statistic of two runs side by side;
-// exit status 1 when any differs beyond the tolerance (e.g. a cluster run against a laptop run).
+// `cartography compare <run_a> <run_b> [--tol x]`: every statistic of two runs side by side.
+// Exit status 0 when all agree, 1 when any differs beyond the tolerance (e.g. a cluster run
+// against a laptop run in CI), 2 when the runs cannot be compared (missing, unfinished).
+#include <iostream>
 #include <memory>
 #include <string>
 
@@ -16,6 +18,7 @@ struct CompareOptions {
   std::string out_json;
   bool all = false;
 };
+constexpr int kCannotCompare = 2;
 }  // namespace
 
 Command add_compare(CLI::App& parent) {
@@ -28,7 +31,14 @@ Command add_compare(CLI::App& parent) {
       ->check(CLI::Range(0.0, 1e300));
   app->add_option("--out", opt->out_json, "Also write every statistic side by side to this JSON file");
   app->add_flag("--all", opt->all, "Print every statistic, not only those that differ");
-  return {app, [opt] { return report::compare_runs(opt->run_a, opt->run_b, opt->tolerance, opt->out_json, opt->all); }};
+  return {app, [opt] {
+            try {
+              return report::compare_runs(opt->run_a, opt->run_b, opt->tolerance, opt->out_json, opt->all);
+            } catch (const report::ReportError& e) {
+              std::cerr << "cartography compare: " << e.what() << "\n";
+              return kCannotCompare;
+            }
+          }};
 }
 
 }  // namespace cartography::cli

@@ -133,27 +133,33 @@
 
   // ---- Heat maps: hover a cell for its value.
   function heatmap(id, matrix, rowLabels, colLabels, opt) {
-    var cell = opt.cell || 22;
-    var F = frame(id, 110 + cell * colLabels.length + 90, 30 + cell * rowLabels.length + 80,
+    var cw = opt.cellW || 22, ch = opt.cellH || cw;
+    var F = frame(id, 110 + cw * colLabels.length + 90, 30 + ch * rowLabels.length + 80,
       {top: 10, right: 90, bottom: 80, left: 110});
     var vmax = opt.vmax || d3.max(matrix, function (r) { return d3.max(r, function (v) { return Math.abs(v); }); }) || 1;
     var color = d3.scale.linear().domain([-vmax, 0, vmax]).range(["#2166ac", "#f7f7f7", "#b2182b"]);
     matrix.forEach(function (row, i) {
       F.g.selectAll(".r" + i).data(row).enter().append("rect").attr("class", "cell")
-        .attr("x", function (v, j) { return j * cell; }).attr("y", i * cell)
-        .attr("width", cell - 1).attr("height", cell - 1).attr("fill", function (v) { return color(v); })
+        .attr("x", function (v, j) { return j * cw; }).attr("y", i * ch)
+        .attr("width", cw - 1).attr("height", ch - 1).attr("fill", function (v) { return color(v); })
         .on("mousemove", function (v, j) {
           showTip("<b>" + rowLabels[i] + " × " + colLabels[j] + "</b><br>r = " + f3(v));
         }).on("mouseout", hideTip);
+      if (opt.annotate) {
+        F.g.selectAll(".a" + i).data(row).enter().append("text").attr("class", "cell-value")
+          .attr("x", function (v, j) { return j * cw + cw / 2; }).attr("y", i * ch + ch / 2 + 4)
+          .attr("text-anchor", "middle").attr("fill", function (v) { return Math.abs(v) > 0.6 * vmax ? "#fff" : "#222"; })
+          .text(function (v) { return d3.format(".2f")(v); });
+      }
     });
     F.g.selectAll(".rl").data(rowLabels).enter().append("text").attr("class", "tick-label")
-      .attr("x", -6).attr("y", function (d, i) { return i * cell + cell / 2 + 4; }).attr("text-anchor", "end")
+      .attr("x", -6).attr("y", function (d, i) { return i * ch + ch / 2 + 4; }).attr("text-anchor", "end")
       .attr("fill", function (d, i) { return opt.rowColor ? opt.rowColor(i) : "#222"; }).text(function (d) { return d; });
     F.g.selectAll(".cl").data(colLabels).enter().append("text").attr("class", "tick-label")
       .attr("transform", function (d, j) {
-        return "translate(" + (j * cell + cell / 2 + 4) + "," + (rowLabels.length * cell + 8) + ") rotate(-60)";
+        return "translate(" + (j * cw + cw / 2 + 4) + "," + (rowLabels.length * ch + 8) + ") rotate(-45)";
       }).attr("text-anchor", "end").text(function (d) { return d; });
-    var legend = F.g.append("g").attr("transform", "translate(" + (colLabels.length * cell + 20) + ",0)");
+    var legend = F.g.append("g").attr("transform", "translate(" + (colLabels.length * cw + 20) + ",0)");
     d3.range(11).forEach(function (k) {
       var v = vmax - k * vmax / 5;
       legend.append("rect").attr("y", k * 14).attr("width", 14).attr("height", 14).attr("fill", color(v));
@@ -171,21 +177,22 @@
     var order = S.order;
     heatmap("syn-chart", order.map(function (z) { return M[z]; }),
       order.map(function (z) { return "z" + z + " " + (cats[z] || "").toLowerCase(); }), DIMS,
-      {cell: 20, rowColor: function (i) { return COLORS[cats[order[i]]] || "#222"; }});
+      {cellW: 52, cellH: 20, rowColor: function (i) { return COLORS[cats[order[i]]] || "#222"; }});
   }
 
   function coupling() {
     if (!DATA.synthesis || !DATA.synthesis.coupling) return;
-    heatmap("fix2-chart", DATA.synthesis.coupling, DIMS, DIMS, {cell: 40, vmax: 1});
+    heatmap("fix2-chart", DATA.synthesis.coupling, DIMS, DIMS, {cellW: 52, cellH: 40, vmax: 1, annotate: true});
   }
 
   // ---- Per-song agreement, sortable.
   function songs() {
     var order = d3.select("#song-order").property("value");
+    var sign = order.charAt(0) === "-" ? -1 : 1, key = order.replace("-", "");
     var rows = DATA.per_song.slice().sort(function (a, b) {
-      if (order === "name") return a.song < b.song ? -1 : 1;
-      return (b[order] || 0) - (a[order] || 0);
-    });
+      if (key === "name") return a.song < b.song ? -1 : 1;
+      return sign * ((b[key] || 0) - (a[key] || 0));
+    }).slice(0, DATA.songs_charted);
     var rowH = 22, F = frame("song-chart", 900, 70 + rowH * rows.length, {top: 10, right: 20, bottom: 50, left: 300});
     var x = d3.scale.linear().domain([Math.min(0, d3.min(rows, function (r) { return r.track_a_cosine; })), 1]).range([0, F.w]);
     var y = d3.scale.ordinal().domain(rows.map(function (r) { return r.group; })).rangeBands([0, rowH * rows.length], 0.2);
@@ -234,7 +241,7 @@
     if (!DATA.signals.length) return;
     var s = DATA.signals[+d3.select("#sig-song").property("value")];
     var picks = [+d3.select("#sig-a").property("value"), +d3.select("#sig-b").property("value")];
-    var rowH = 56, F = frame("sig-chart", 1000, 40 + rowH * DIMS.length + 40, {top: 30, right: 30, bottom: 50, left: 90});
+    var rowH = 72, F = frame("sig-chart", 1000, 40 + rowH * DIMS.length + 40, {top: 30, right: 30, bottom: 50, left: 90});
     var n = s.maps[0].rows[0].length;
     var x = d3.scale.linear().domain([s.start_s, s.start_s + n * s.step_s]).range([0, F.w]);
     DIMS.forEach(function (dim, i) {

@@ -181,7 +181,7 @@ def synthesis_fix1(ctx, out, written):
     f1 = ctx.run.synthesis_v2["fix1_correlation_comparison"]
     down = np.asarray(f1["correlation_matrix_v2_downsampled"], dtype=float)
     up = np.asarray(f1["correlation_matrix_old_upsampled"], dtype=float)
-    fig, ax = plt.subplots(figsize=(7.5, 6.5))
+    fig, ax = plt.subplots(figsize=(8.5, 6.5))
     for j, d in enumerate(DIMS):
         ax.scatter(up[:, j], down[:, j], s=16, alpha=0.75, label=d, color=plt.cm.tab10(j))
     lim = max(0.05, float(np.max(np.abs(np.concatenate([down.ravel(), up.ravel()])))) * 1.05)
@@ -227,7 +227,7 @@ def per_song_agreement(ctx, out, written):
 def cross_validation(ctx, out, written):
     """Cross-validation: latent agreement on held-out songs against the full run."""
     cv = ctx.run.cv
-    fig, ax = plt.subplots(figsize=(7, 4.5))
+    fig, ax = plt.subplots(figsize=(9, 5))
     labels = ["original", "held-out test"]
     vals = [cv["original"]["full_cosine_mean"], cv["cv_test"]["full_cosine_mean"]]
     ax.bar(labels, vals, color=["#bbb", "#2b8cbe"])

@@ -17,6 +17,8 @@ D3_PATHS = [os.environ.get("CARTOGRAPHY_D3_JS", ""), "/usr/share/javascript/d3/d
 SKIPS_SHOWN = 500
 # Per-pair points in the Track A strip chart; a bigger run shows the first this many pairs.
 PAIRS_SHOWN = 5000
+# Songs in the per-song chart at once (the order menu reaches both ends); the table lists all.
+SONGS_CHARTED = 40
 
 e = html.escape
 
@@ -51,11 +53,18 @@ def txt(v, cls=None):
     return f"<td{c}>{e(str(v))}</td>"
 
 
-def table(headers, rows, sortable=True, tid=None):
+def table(headers, rows, sortable=True, tid=None, scroll=False):
+    """A table; `scroll` keeps a long one in a box of its own so the page stays short."""
     head = "".join(f"<th>{e(h)}</th>" for h in headers)
     body = "\n".join("<tr>" + "".join(r) + "</tr>" for r in rows)
     attrs = (' class="sortable"' if sortable else "") + (f' id="{tid}"' if tid else "")
-    return f"<table{attrs}><thead><tr>{head}</tr></thead><tbody>\n{body}\n</tbody></table>"
+    t = f"<table{attrs}><thead><tr>{head}</tr></thead><tbody>\n{body}\n</tbody></table>"
+    return f'<div class="scroll">{t}</div>' if scroll else t
+
+
+def columns(*parts):
+    """Side by side where the window is wide enough."""
+    return '<div class="cols">' + "".join(f"<div>{p}</div>" for p in parts) + "</div>"
 
 
 def select(sid, label, options):
@@ -100,20 +109,20 @@ def run_summary_section(ctx):
         if len(skips) > len(shown):
             parts.append(missing(f"the first {len(shown)} of {len(skips)} skips; all are in run_summary.json"))
         parts.append(table(["stage", "file", "reason"],
-                           [[txt(k.get("stage")), txt(k.get("subject")), txt(k.get("reason"))] for k in shown]))
+                           [[txt(k.get("stage")), txt(k.get("subject")), txt(k.get("reason"))] for k in shown],
+                           scroll=True))
     warnings = s.get("warnings", [])
     parts.append(f"<h3>Warnings: {len(warnings)}</h3>")
     if warnings:
         parts.append("<ul>" + "".join(f"<li>{e(json.dumps(w, ensure_ascii=False))}</li>" for w in warnings) + "</ul>")
-    parts += ["<h3>Timings</h3>",
-              table(["stage", "seconds"], [[txt(k), num(v, f"summary.timing.stage_s.{k}")]
-                                           for k, v in timing.get("stage_s", {}).items()]
-                    + [[txt("total"), num(timing.get("total_s"), "summary.timing.total_s")]])]
+    stages = table(["stage", "seconds"], [[txt(k), num(v, f"summary.timing.stage_s.{k}")]
+                                          for k, v in timing.get("stage_s", {}).items()]
+                   + [[txt("total"), num(timing.get("total_s"), "summary.timing.total_s")]])
     per_rank = timing.get("per_rank", [])
-    if per_rank:
-        keys = [k for k in per_rank[0] if k != "rank"]
-        parts.append(table(["rank"] + [k.replace("_", " ") for k in keys],
-                           [[num(r.get("rank"))] + [num(r.get(k)) for k in keys] for r in per_rank]))
+    keys = [k for k in per_rank[0] if k != "rank"] if per_rank else []
+    ranks = table(["rank"] + [k.replace("_", " ") for k in keys],
+                  [[num(r.get("rank"))] + [num(r.get(k)) for k in keys] for r in per_rank], scroll=True)
+    parts += ["<h3>Timings</h3>", columns(stages, ranks if per_rank else "")]
     return section("summary", "Run summary", *parts)
 
 
@@ -169,7 +178,7 @@ def track_b_section(ctx):
         "<h3>Latent cosine distribution</h3>", '<div id="cos-chart" class="figure"></div>',
         "<h3>All dimensions, ranked</h3>",
         table(["rank", "latent dim", "Pearson r", "± std", "cosine", "between-creator var", "category"], rows,
-              tid="table-track-b"))
+              tid="table-track-b", scroll=True))
 
 
 def synthesis_section(ctx):
@@ -191,32 +200,34 @@ def synthesis_section(ctx):
             [txt("mean |r| upsampled (v1)"), num(f1["mean_abs_r_upsampled"], "synthesis.fix1.mean_abs_r_upsampled")],
             [txt("inflation %"), num(f1["inflation_pct"], "synthesis.fix1.inflation_pct")]], sortable=False))
     parts += ['<div class="controls">' + select("syn-matrix", "matrix", options) + "</div>",
-              '<div id="syn-chart" class="figure"></div>',
-              "<h3>Strongest links</h3>", table(["latent dim", "dimension", "r"], links, tid="table-links")]
+              columns('<div id="syn-chart" class="figure"></div>',
+                      "<h3>Strongest links</h3>" + table(["latent dim", "dimension", "r"], links, tid="table-links"))]
     if v2:
         f2, f3 = v2["fix2_raw_9x9_coupling"], v2["fix3_sign_threshold"]
         parts += ["<h3>fix2: raw 9×9 coupling of the interpretable dimensions</h3>",
-                  '<div id="fix2-chart" class="figure"></div>',
-                  table(["fix2 / fix3", "value"], [
+                  columns('<div id="fix2-chart" class="figure"></div>', table(["fix2 / fix3", "value"], [
                       [txt("strong raw pairs"), txt(", ".join(f2["strong_raw_pairs"]) or "none")],
                       [txt("significant polarity pairs, no threshold"), num(f3["sig_pairs_no_threshold"])],
                       [txt("significant polarity pairs, |r| ≥ threshold"), num(f3["sig_pairs_with_threshold"])],
-                      [txt("threshold"), num(f3["threshold"])]], sortable=False)]
+                      [txt("threshold"), num(f3["threshold"])]], sortable=False))]
     return section("synthesis", "Synthesis: latent ↔ interpretable", *parts)
 
 
 def songs_section(ctx):
     rows = [[txt(r["song"]), num(r["mappers"]), num(r["pairs"]), num(r["track_a_cosine"]), num(r["track_b_cosine"])]
             for r in ctx.per_song]
-    order = [("track_a_cosine", "Track A agreement"), ("name", "song")]
+    order = [("track_a_cosine", "Track A, most agreement first"), ("-track_a_cosine", "Track A, least first"),
+             ("name", "song")]
     if ctx.head["track_b"]:
-        order.insert(1, ("track_b_cosine", "Track B agreement"))
+        order[2:2] = [("track_b_cosine", "Track B, most agreement first"), ("-track_b_cosine", "Track B, least first")]
     return section("songs", "Per-song agreement",
                    '<p class="lead">Which songs\' mappers agree most and least: mean full cosine over each '
-                   "song's mapper pairs.</p>",
+                   f"song's mapper pairs. The chart shows the first {SONGS_CHARTED} songs in the chosen order; "
+                   "the table has them all.</p>",
                    '<div class="controls">' + select("song-order", "order", order) + "</div>",
                    '<div id="song-chart" class="figure"></div>',
-                   table(["song", "mappers", "pairs", "Track A cosine", "Track B cosine"], rows, tid="table-songs"))
+                   table(["song", "mappers", "pairs", "Track A cosine", "Track B cosine"], rows, tid="table-songs",
+                         scroll=True))
 
 
 def signal_section(ctx):
@@ -231,26 +242,29 @@ def signal_section(ctx):
                    '<div id="sig-chart" class="figure"></div>')
 
 
-def _cell(v):
+def _cell(v, stat):
     if isinstance(v, list):
         return txt(", ".join(str(x) for x in v))
-    return num(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else txt("n/a" if v is None else v)
+    return num(v, stat) if isinstance(v, (int, float)) and not isinstance(v, bool) else txt("n/a" if v is None else v)
 
 
 def published_section(ctx):
     rows = []
-    for i, r in enumerate(ctx.comparison["rows"]):
+    for r in ctx.comparison["rows"]:
+        key = f"published.{r['section']}.{r['statistic']}"
         if "difference" in r:
-            last = num(r["difference"], f"comparison.{i}.difference")
+            last = num(r["difference"], key + ".difference")
         else:
-            last = txt("n/a" if r["same"] is None else "same" if r["same"] else "differs",
-                       None if r["same"] is None else "same" if r["same"] else "differs")
-        rows.append([txt(r["section"]), txt(r["statistic"]), _cell(r["this_run"]), _cell(r["published"]), last])
+            word = "n/a" if r["same"] is None else "same" if r["same"] else "differs"
+            last = txt(word, None if r["same"] is None else word)
+        rows.append([txt(r["section"]), txt(r["statistic"]), _cell(r["this_run"], key + ".this_run"),
+                     _cell(r["published"], key + ".published"), last])
     return section("published", "Compared with the published results",
                    f'<p class="lead">Every headline number of the seed\'s published 292-song run '
                    f'(<code>{e(ctx.comparison["published_dir"])}</code>) beside this run\'s; difference = this run − '
                    "published. Also written as comparison_with_published.json.</p>",
-                   table(["section", "statistic", "this run", "published", "difference"], rows, tid="table-published"))
+                   table(["section", "statistic", "this run", "published", "difference"], rows, tid="table-published",
+                         scroll=True))
 
 
 def cv_section(ctx):
@@ -303,7 +317,7 @@ def provenance_section(ctx, d3_path):
     return section("provenance", "Provenance",
                    table(["", ""], tools, sortable=False), "<h3>cartography.h5 attributes</h3>",
                    table(["attribute", "value"], attrs, sortable=False), "<h3>Files read</h3>",
-                   table(["file", "bytes", "sha256"], rows))
+                   table(["file", "bytes", "sha256"], rows, scroll=True))
 
 
 # ---- Data for the charts --------------------------------------------------------------------
@@ -318,7 +332,7 @@ def chart_data(ctx):
                         "full_cosine": round(float(pa.a["full_cosine"][p]), 4)})
     data = {"dims": DIMS, "thresholds": {"track_a": TRACK_A_THRESHOLDS, "track_b": TRACK_B_THRESHOLDS},
             "track_a": ctx.head["track_a"], "track_b": ctx.head["track_b"], "pairs_a": pairs_a,
-            "per_song": ctx.per_song, "signals": pa.song_signals(),
+            "per_song": ctx.per_song, "songs_charted": SONGS_CHARTED, "signals": pa.song_signals(),
             "full_cosine": {"a": [round(float(v), 4) for v in pa.a["full_cosine"]],
                             "b": [round(float(v), 4) for v in pa.b["full_cosine"]] if pa.b else []},
             "synthesis": None}
