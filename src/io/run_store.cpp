@@ -58,7 +58,14 @@ std::string hdf5_reason() {
   return text.empty() ? "no reason given by HDF5" : text;
 }
 
-[[noreturn]] void fail(const std::string& what) { throw StoreError("HDF5: " + what + " failed: " + hdf5_reason()); }
+// HDF5's stack does not keep the OS's reason ("No space left on device"): errno does, when
+// the failed call set it (each store operation clears errno first, so it is not stale).
+[[noreturn]] void fail(const std::string& what) {
+  const int os_error = errno;
+  std::string reason = hdf5_reason();
+  if (os_error != 0) reason += " (" + std::string(std::strerror(os_error)) + ")";
+  throw StoreError("HDF5: " + what + " failed: " + reason);
+}
 
 void check(herr_t status, const std::string& what) {
   if (status < 0) fail(what);
@@ -109,6 +116,7 @@ struct RunStore::Impl {
   // Rank 0 writes the whole dataset; the others take part with empty selections, because
   // a collective transfer needs every rank in the call.
   void write_from_root(const std::string& name, hid_t type, std::vector<hsize_t> dims, const void* data) {
+    errno = 0;
     // Dataset creation is collective and needs identical arguments: rank 0's shape rules.
     int rank_count = static_cast<int>(dims.size());
     MPI_Bcast(&rank_count, 1, MPI_INT, 0, comm);
@@ -131,6 +139,7 @@ struct RunStore::Impl {
 
   template <typename T>
   void ragged(const std::string& name, int64_t rows, int64_t total, const std::vector<ColumnBlock<T>>& mine) {
+    errno = 0;
     std::vector<hsize_t> dims{hsize_t(rows), hsize_t(total)};
     Handle dset = create_dataset(name, native_type<T>(), dims);
     // One collective write per block; ranks with fewer blocks join with empty selections.
@@ -215,6 +224,7 @@ void write_int_attribute(hid_t file, const std::string& name, int64_t value) {
 // cannot write variable-length data), then complete = 1, a checked close, and the rename.
 void finish_on_root(const std::string& partial, const std::string& path,
                     const std::vector<std::pair<std::string, std::vector<std::string>>>& strings) {
+  errno = 0;
   {
     Handle file(H5Fopen(partial.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), H5Fclose, "reopen " + partial);
     for (const auto& [name, values] : strings) write_variable_strings(file.get(), name, values);
@@ -240,7 +250,15 @@ void share_root_error(MPI_Comm comm, int rank, std::string error) {
 RunStore::RunStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 RunStore::RunStore(RunStore&&) noexcept = default;
 RunStore& RunStore::operator=(RunStore&&) noexcept = default;
-RunStore::~RunStore() = default;
+RunStore::~RunStore() {
+  if (!impl_ || impl_->file.get() < 0) return;
+  // Only on a failed run (finish() closes the file otherwise). After a failed write (a full
+  // disk), HDF5 1.10's H5Fclose fails as well and leaves a half-closed file that its shutdown
+  // inside MPI_Finalize then dereferences: a segfault. Left open, the file is closed by that
+  // shutdown, which fails quietly; the caller has the error already and removes the file.
+  impl_->collective = Handle();
+  impl_->file.release();
+}
 
 RunStore RunStore::create(const std::string& path, MPI_Comm comm) {
   auto impl = std::make_unique<Impl>();
@@ -254,6 +272,7 @@ RunStore RunStore::create(const std::string& path, MPI_Comm comm) {
     std::filesystem::remove(path, ec);
   }
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors become StoreError, not stderr noise
+  errno = 0;
   Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "create file access list");
   check(H5Pset_fapl_mpio(fapl.get(), comm, MPI_INFO_NULL), "MPI-IO driver");
   check(H5Pset_all_coll_metadata_ops(fapl.get(), true), "collective metadata reads");
@@ -300,6 +319,7 @@ void RunStore::ragged(const std::string& name, int64_t rows, int64_t total,
 }
 
 void RunStore::finish() {
+  errno = 0;
   check(H5Fflush(impl_->file.get(), H5F_SCOPE_GLOBAL), "flush " + impl_->partial_path);
   impl_->collective = Handle();
   check(H5Fclose(impl_->file.release()), "close " + impl_->partial_path);

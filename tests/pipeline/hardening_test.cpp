@@ -1,0 +1,134 @@
+// Serial checks of the pipeline's defences: resume fingerprints keyed on content and on every
+// option that changes a result, the outputs of an earlier run removed (and nothing else), and
+// the non-finite guard that keeps poisoned maps out of the statistics.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+
+#include "pipeline/content_hash.hpp"
+#include "pipeline/group_checkpoint.hpp"
+#include "pipeline/group_job.hpp"
+#include "pipeline/out_dir.hpp"
+
+namespace cartography::pipeline {
+namespace {
+namespace fs = std::filesystem;
+
+class Scratch : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("carto_hardening_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  void write(const fs::path& rel, const std::string& bytes) {
+    fs::create_directories((dir_ / rel).parent_path());
+    std::ofstream(dir_ / rel, std::ios::binary) << bytes;
+  }
+  fs::path dir_;
+};
+
+catalog::SongGroup two_sets() {
+  catalog::SongGroup g;
+  g.match_key = "song ||| artist";
+  g.mappers = {"a", "b"};
+  g.beatmapsets = {{1, "a", "1.osz"}, {2, "b", "2.osz"}};
+  return g;
+}
+
+TEST_F(Scratch, FingerprintFollowsContentNotNameOrSize) {
+  write("1.osz", "first archive, v1");
+  write("2.osz", "second archive");
+  write("model.ckpt", "weights A");
+  StudyOptions opt;
+  opt.checkpoint = (dir_ / "model.ckpt").string();
+  const std::string data = dir_.string();
+  auto fingerprint = [&](const StudyOptions& o) {
+    return group_fingerprint(o, content_hash(o.checkpoint), two_sets(), 0, data);
+  };
+  const std::string base = fingerprint(opt);
+  EXPECT_EQ(base, fingerprint(opt));  // deterministic
+
+  write("1.osz", "first archive, v2");  // same name, same size, other bytes
+  EXPECT_NE(fingerprint(opt), base);
+  write("1.osz", "first archive, v1");
+  EXPECT_EQ(fingerprint(opt), base);
+
+  write("model.ckpt", "weights B");  // another checkpoint of the same size at the same path
+  EXPECT_NE(fingerprint(opt), base);
+  write("model.ckpt", "weights A");
+
+  for (auto change : std::vector<void (*)(StudyOptions&)>{
+           [](StudyOptions& o) { o.latent = LatentMode::Sample; },
+           [](StudyOptions& o) { o.seed = 7; },
+           [](StudyOptions& o) { o.group_by = catalog::GroupBy::OsuCreator; },
+           [](StudyOptions& o) { o.audio_match = catalog::AudioMatch::Reference; }}) {
+    StudyOptions other = opt;
+    change(other);
+    EXPECT_NE(fingerprint(other), base);
+  }
+  // Options that change no result do not invalidate saved groups.
+  StudyOptions same = opt;
+  same.progress_seconds = 1;
+  same.device = Device::Cpu;
+  same.report = false;
+  EXPECT_EQ(fingerprint(same), base);
+  // Track A only vs. with a checkpoint.
+  StudyOptions track_a = opt;
+  track_a.checkpoint.clear();
+  EXPECT_NE(group_fingerprint(track_a, "", two_sets(), 0, data), base);
+}
+
+TEST_F(Scratch, ContentHashRefusesWhatIsNotARegularFile) {
+  const std::string fifo = (dir_ / "fifo").string();
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  EXPECT_THROW(content_hash(fifo), std::runtime_error);  // would block if opened
+  EXPECT_THROW(content_hash((dir_ / "absent").string()), std::runtime_error);
+}
+
+TEST_F(Scratch, EarlierOutputsAreRemovedAndNothingElse) {
+  for (const std::string& f : out_files::every_file()) {
+    write(f, "old");
+    write(f + ".tmp", "old");
+  }
+  write("cartography.h5.partial", "old");
+  write("report/index.html", "old");
+  write("progress/group_0.cbor", "old");
+  write("notes.txt", "user");
+  write("data/mine.json", "user");
+  write("results/track_b/extra.csv", "user");
+
+  out_files::remove_previous_outputs(dir_.string(), /*keep_progress=*/true);
+  std::vector<std::string> left;
+  for (const auto& e : fs::recursive_directory_iterator(dir_))
+    if (e.is_regular_file()) left.push_back(fs::relative(e.path(), dir_).string());
+  std::sort(left.begin(), left.end());
+  EXPECT_EQ(left, (std::vector<std::string>{"data/mine.json", "notes.txt", "progress/group_0.cbor",
+                                            "results/track_b/extra.csv"}));
+  EXPECT_FALSE(fs::exists(dir_ / "results/track_a"));  // our folder, left empty: gone
+  EXPECT_FALSE(fs::exists(dir_ / "results/synthesis"));
+
+  out_files::remove_previous_outputs(dir_.string(), /*keep_progress=*/false);
+  EXPECT_FALSE(fs::exists(dir_ / "progress"));
+  EXPECT_TRUE(fs::exists(dir_ / "notes.txt"));
+}
+
+TEST(NonFinite, FirstBadValueIsLocated) {
+  std::vector<double> v(9 * 4, 1.0);
+  EXPECT_FALSE(first_non_finite(v, 4));
+  v[2 * 4 + 3] = std::numeric_limits<double>::infinity();
+  EXPECT_EQ(first_non_finite(v, 4).value_or(""), "infinity at row 2, column 3");
+  v[1] = std::nan("");
+  EXPECT_EQ(first_non_finite(v, 4).value_or(""), "NaN at row 0, column 1");
+}
+
+}  // namespace
+}  // namespace cartography::pipeline
