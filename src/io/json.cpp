@@ -233,7 +233,13 @@ void write_file_atomically(const std::string& path, std::string_view bytes) {
 }
 
 void write_json_file(const std::string& path, const Json& value, int indent) {
-  write_file_atomically(path, dump_python_style(value, indent));
+  std::string text;
+  try {
+    text = dump_python_style(value, indent);
+  } catch (const JsonError& e) {
+    throw JsonError("not writing " + path + ": " + e.what());  // which output held the bad value
+  }
+  write_file_atomically(path, text);
 }
 
 }  // namespace cartography::io
