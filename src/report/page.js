@@ -214,7 +214,9 @@
     F.g.selectAll(".sl").data(rows).enter().append("text").attr("class", "tick-label").attr("x", -6)
       .attr("y", function (r) { return y(r.group) + y.rangeBand() / 2 + 4; }).attr("text-anchor", "end")
       .text(function (r) { return r.song + " (" + r.mappers + ")"; });
-    axisLabel(F.g, "mean full cosine over the song's mapper pairs (orange: Track A, blue: Track B)", F.w / 2, rowH * rows.length + 40);
+    axisLabel(F.g, "mean full cosine over the song's mapper pairs (" +
+      series.map(function (s) { return (s[1] === "#f0a500" ? "orange: " : "blue: ") + (s[0] === "track_a_cosine" ? "Track A" : "Track B"); }).join(", ") + ")",
+      F.w / 2, rowH * rows.length + 40);
   }
 
   // ---- Signal view: pick a song and two of its charts; 9 rows over time.
@@ -320,9 +322,34 @@
 
   function on(id, fn) { d3.select(id).on("change", fn); }
 
+  // ?selftest: every menu option is chosen, every table header clicked and one mark of every chart
+  // hovered, as a reader would; the browser test reads the counts and the tooltips back.
+  function selfTest() {
+    var done = {options: 0, headers: 0, hovers: 0, tooltips: 0};
+    d3.selectAll("select").each(function () {
+      var sel = this;
+      Array.prototype.forEach.call(sel.options, function (o) {
+        sel.value = o.value;
+        sel.dispatchEvent(new Event("change"));
+        done.options++;
+      });
+    });
+    d3.selectAll("table.sortable th").each(function () { this.dispatchEvent(new MouseEvent("click")); done.headers++; });
+    d3.selectAll("div.figure").each(function () {
+      var mark = this.querySelector(".bar, circle, rect.cell, rect.song-bar, rect.hist, svg > g > rect[fill=transparent]");
+      if (!mark) return;
+      tip.html("");
+      mark.dispatchEvent(new MouseEvent("mousemove", {clientX: 200, clientY: 200, bubbles: true}));
+      done.hovers++;
+      if (tip.html().length > 0) done.tooltips++;
+    });
+    document.body.setAttribute("data-selftest", JSON.stringify(done));
+  }
+
   trackA(); trackAPairs(); trackB(); synthesis(); coupling(); songs(); cosineHistogram();
   fillSignalSelects(); signal(); sortableTables();
   on("#ta-metric", trackA); on("#ta-order", trackA); on("#ta-pair-dim", trackAPairs); on("#tb-order", trackB);
   on("#syn-matrix", synthesis); on("#song-order", songs); on("#sig-a", signal); on("#sig-b", signal);
   document.body.setAttribute("data-rendered", "1");
+  if (window.location.search.indexOf("selftest") >= 0) selfTest();
 })();

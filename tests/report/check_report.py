@@ -112,6 +112,7 @@ class Page(html.parser.HTMLParser):
         self.stack, self.cells, self.charts, self.images, self.external = [], [], {}, [], []
         self.body_attrs, self.errors_text, self.text = {}, "", []
         self._cell, self._chart, self._in_errors = None, None, False
+        self.selects, self.sortable_headers, self._sortable = 0, 0, False
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
@@ -121,6 +122,12 @@ class Page(html.parser.HTMLParser):
             self.external.append(a)
         if tag == "img":
             self.images.append(a)
+        if tag == "select":
+            self.selects += 1
+        if tag == "table":
+            self._sortable = "sortable" in (a.get("class") or "")
+        if tag == "th" and self._sortable:
+            self.sortable_headers += 1
         if tag == "td" and "data-stat" in a:
             self._cell = [a["data-stat"], a.get("data-value"), ""]
         if tag == "div" and a.get("class") == "figure":
@@ -217,18 +224,35 @@ def check_published(page, run_dir):
           "comparison_with_published.json: ONSET difference")
 
 
-def cmd_browser(report_dir, run_dir, shots):
-    index = os.path.join(report_dir, "index.html")
-    url = "file://" + os.path.abspath(index)
+def rendered(url):
+    """The DOM after the page's scripts ran, read back; any console output is a failure."""
     r = chrome(["--enable-logging=stderr", "--v=0", "--virtual-time-budget=20000", "--dump-dom", url])
     check(r.returncode == 0, f"chromium exit {r.returncode}: {r.stderr[-500:]}")
     console = [ln for ln in r.stderr.splitlines() if "CONSOLE" in ln]
     check(not console, "console output: " + "; ".join(console[:5]))
     page = Page()
-    page.path = index
     page.feed(r.stdout)
     check(page.body_attrs.get("data-rendered") == "1", "page scripts did not finish (body data-rendered)")
     check(not page.errors_text.strip(), f"page errors: {page.errors_text.strip()}")
+    return page
+
+
+def check_interactions(url):
+    """?selftest makes the page choose every menu option, click every table header and hover a mark
+    of every chart, as a reader would."""
+    page = rendered(url + "?selftest=1")
+    done = json.loads(page.body_attrs.get("data-selftest") or "{}")
+    check(done.get("options", 0) >= 2 * page.selects, f"interactions: {done}, {page.selects} menus")
+    check(done.get("headers", 0) == page.sortable_headers > 0, f"interactions: {done}, {page.sortable_headers} headers")
+    check(done.get("hovers", 0) == len(page.charts) and done.get("tooltips") == done.get("hovers"),
+          f"hovers: {done} for {len(page.charts)} charts")
+
+
+def cmd_browser(report_dir, run_dir, shots):
+    index = os.path.join(report_dir, "index.html")
+    url = "file://" + os.path.abspath(index)
+    page = rendered(url)
+    page.path = index
     check(not page.external, f"external resources: {page.external}")
     has_b = run_json(run_dir, "results/track_b/track_b_results.json") is not None
     charts = ["ta-chart", "ta-pairs", "song-chart", "sig-chart"]
@@ -244,6 +268,7 @@ def cmd_browser(report_dir, run_dir, shots):
     text = " ".join(page.text)
     if not has_b:
         check("This run has no Track B" in text, "a Track-A-only report says it has no Track B")
+    check_interactions(url)
     screenshots(url, shots)
 
 

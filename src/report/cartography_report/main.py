@@ -108,6 +108,12 @@ def main(argv):
     except RunError as e:
         print(f"error: {e}", file=sys.stderr)
         return 3
+    except (KeyError, IndexError, TypeError, ValueError) as e:
+        # Past the layout checks: arrays of cartography.h5 that do not fit the JSON (e.g. a file
+        # from another run copied in).
+        print(f"error: {getattr(args, 'run_dir', '')}: the run's files do not fit together "
+              f"({type(e).__name__}: {e})", file=sys.stderr)
+        return 3
     except ImportError as e:
         print(f"error: the report needs Python 3 with matplotlib, numpy and h5py "
               f"(Debian: python3-matplotlib python3-h5py): {e}", file=sys.stderr)

@@ -15,6 +15,49 @@ class RunError(Exception):
     """A run folder that cannot be reported on; the message names the file and why."""
 
 
+NUM = (int, float)
+_SUMMARY_A = ["pearson_mean", "pearson_std", "cosine_mean", "cosine_std", "mad_mean", "mad_std", "n_pairs"]
+# What the report reads from each result file: dotted key → type. A file without one of these is
+# refused with its name and the key, instead of failing somewhere in a figure.
+LAYOUT = {
+    "track_a": {**{f"summary.{d}.{k}": NUM for d in DIMS for k in _SUMMARY_A},
+                "cross_mapper_cosine_mean": NUM, "cross_mapper_cosine_std": NUM, "songs_analyzed": int,
+                "pairs_compared": int},
+    "track_b": {"dim_ranking": list, "full_cosine_mean": NUM, "full_cosine_std": NUM, "songs_analyzed": int,
+                "pairs_compared": int, "taxonomy.perceptual": int, "taxonomy.mixed": int, "taxonomy.stylistic": int},
+    "synthesis_v1": {"correlation_matrix": list},
+    "synthesis_v2": {"fix1_correlation_comparison.correlation_matrix_v2_downsampled": list,
+                     "fix1_correlation_comparison.correlation_matrix_old_upsampled": list,
+                     "fix1_correlation_comparison.mean_abs_r_downsampled": NUM,
+                     "fix1_correlation_comparison.mean_abs_r_upsampled": NUM,
+                     "fix1_correlation_comparison.inflation_pct": NUM,
+                     "fix2_raw_9x9_coupling.correlation_matrix_9x9": list,
+                     "fix2_raw_9x9_coupling.strong_raw_pairs": list, "fix2_raw_9x9_coupling.n_beatmaps": int,
+                     "fix3_sign_threshold.sig_pairs_no_threshold": int,
+                     "fix3_sign_threshold.sig_pairs_with_threshold": int, "fix3_sign_threshold.threshold": NUM},
+    "cv": {"original.full_cosine_mean": NUM, "cv_test.full_cosine_mean": NUM, "delta.verdict": str,
+           "delta.cosine_percent": NUM},
+}
+_DIM_ROW = {"dim": int, "pearson_mean": NUM, "pearson_std": NUM, "cosine_mean": NUM, "between_var_mean": NUM,
+            "n_pairs": int}
+
+
+def _lookup(data, dotted):
+    for k in dotted.split("."):
+        if not isinstance(data, dict) or k not in data:
+            return None
+        data = data[k]
+    return data
+
+
+def check_layout(path, data, layout):
+    for key, kind in layout.items():
+        v = _lookup(data, key)
+        if not isinstance(v, kind) or isinstance(v, bool):
+            found = "missing" if v is None else f"a {type(v).__name__}"
+            raise RunError(f"{path}: '{key}' is {found}, not what a finished run writes")
+
+
 def _refuse_constant(name):
     raise ValueError("non-finite number " + name)
 
@@ -60,6 +103,21 @@ class Run:
         self.synthesis_v1 = self._optional("results/synthesis/synthesis_results.json")
         self.synthesis_v2 = self._optional("results/synthesis/synthesis_v2.json")
         self.cv = next((read_json(p) for p in (self.path(c) for c in CV_PATHS) if os.path.exists(p)), None)
+        self._check_layouts()
+
+    def _check_layouts(self):
+        for name, rel in [("track_a", "results/track_a/track_a_results.json"),
+                          ("track_b", "results/track_b/track_b_results.json"),
+                          ("synthesis_v1", "results/synthesis/synthesis_results.json"),
+                          ("synthesis_v2", "results/synthesis/synthesis_v2.json"), ("cv", CV_PATHS[0])]:
+            data = getattr(self, name)
+            if data is not None:
+                check_layout(self.path(rel), data, LAYOUT[name])
+        track_b = self.path("results/track_b/track_b_results.json")
+        for i, row in enumerate(self.track_b["dim_ranking"] if self.track_b else []):
+            if not isinstance(row, dict):
+                raise RunError(f"{track_b}: dim_ranking[{i}] is not an object")
+            check_layout(f"{track_b}: dim_ranking[{i}]", row, _DIM_ROW)
 
     def path(self, rel):
         return os.path.join(self.dir, rel)
