@@ -61,6 +61,7 @@ std::optional<PacketTotals> scan_packets(const detail::MemoryInput& input, std::
   auto model = detail::make_packet_model(*input.stream(), why);
   if (!model) return std::nullopt;
   auto packet = detail::make_packet();
+  detail::DurationBudget budget(input);
   Trimmer trimmer;
   PacketTotals totals;
   int channels = 0;
@@ -73,6 +74,7 @@ std::optional<PacketTotals> scan_packets(const detail::MemoryInput& input, std::
         return std::nullopt;
       }
       if (s->samples > 0) {
+        budget.add(s->samples, s->sample_rate, s->channels);
         if (totals.sample_rate == 0) {
           totals.sample_rate = s->sample_rate;
           channels = s->channels;
@@ -98,18 +100,18 @@ std::optional<PacketTotals> scan_packets(const detail::MemoryInput& input, std::
 
 }  // namespace
 
-SampleCount count_samples(std::span<const uint8_t> bytes, const std::string& name) {
+SampleCount count_samples(std::span<const uint8_t> bytes, const std::string& name, const AudioLimits& limits) {
   std::string why;
   {
-    detail::MemoryInput input(bytes, name);  // throws for what the CLI cannot open either
+    detail::MemoryInput input(bytes, name, limits);  // throws for what the CLI cannot open either
     if (auto totals = scan_packets(input, why))
       return {resampled_length(totals->samples, totals->sample_rate), true, {}};
   }
-  return {decoded_sample_count(bytes, name), false, why};
+  return {decoded_sample_count(bytes, name, limits), false, why};
 }
 
-int64_t fast_sample_count(std::span<const uint8_t> bytes, const std::string& name) {
-  return count_samples(bytes, name).samples;
+int64_t fast_sample_count(std::span<const uint8_t> bytes, const std::string& name, const AudioLimits& limits) {
+  return count_samples(bytes, name, limits).samples;
 }
 
 }  // namespace cartography::audio

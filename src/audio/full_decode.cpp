@@ -1,4 +1,5 @@
 // decoded_sample_count: the ground truth, decode everything and resample it.
+#include <stdexcept>
 #include <string>
 
 #include "audio/audio_length.hpp"
@@ -7,13 +8,34 @@
 #include "audio/resample_counter.hpp"
 
 namespace cartography::audio {
+namespace {
 
-int64_t decoded_sample_count(std::span<const uint8_t> bytes, const std::string& name) {
-  detail::MemoryInput input(bytes, name);
+// A resampler failure (a layout libswresample cannot mix down) as an AudioError naming the
+// file, like every other reason the audio is refused.
+template <class Step>
+void resampling(const detail::MemoryInput& input, Step step) {
+  try {
+    step();
+  } catch (const AudioError&) {
+    throw;
+  } catch (const std::runtime_error& e) {
+    input.fail(e.what());
+  }
+}
+
+}  // namespace
+
+int64_t decoded_sample_count(std::span<const uint8_t> bytes, const std::string& name, const AudioLimits& limits) {
+  detail::MemoryInput input(bytes, name, limits);
   detail::Decoder decoder(input);
   detail::ResampleCounter counter(kSampleRate);
-  decoder.run([&](const AVFrame& frame) { counter.push(frame); });
-  const int64_t n = counter.finish();
+  detail::DurationBudget budget(input);
+  decoder.run([&](const AVFrame& frame) {
+    budget.add(frame.nb_samples, frame.sample_rate, frame.ch_layout.nb_channels);
+    resampling(input, [&] { counter.push(frame); });
+  });
+  int64_t n = 0;
+  resampling(input, [&] { n = counter.finish(); });
   if (decoder.error_rate_exceeded())
     input.fail("decode error rate too high (" + std::to_string(decoder.errors()) +
                " errors, " + std::to_string(decoder.frames_ok()) + " frames)");

@@ -1,6 +1,8 @@
 #include "audio/memory_input.hpp"
 
 #include <algorithm>
+#include <cstdio>
+#include <optional>
 #include <cstring>
 #include <new>
 
@@ -31,7 +33,71 @@ int cli_audio_stream(const AVFormatContext* format) {
   return best;
 }
 
+std::string seconds_text(double s) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.1f", s);
+  return buffer;
+}
+
+// Empty when the rate and channel count are within the limits; otherwise why not.
+std::string format_outside_limits(int sample_rate, int channels, const AudioLimits& limits) {
+  if (sample_rate < limits.min_sample_rate || sample_rate > limits.max_sample_rate)
+    return "sample rate " + std::to_string(sample_rate) + " Hz is outside " + std::to_string(limits.min_sample_rate) +
+           " to " + std::to_string(limits.max_sample_rate) + " Hz (AudioLimits::min_sample_rate, max_sample_rate)";
+  if (channels < 1 || channels > limits.max_channels)
+    return std::to_string(channels) + " channels, not 1 to " + std::to_string(limits.max_channels) +
+           " (AudioLimits::max_channels)";
+  return "";
+}
+
+std::string too_long(double seconds, const char* source, const AudioLimits& limits) {
+  return std::string(source) + seconds_text(seconds) + " s, longer than " + seconds_text(limits.max_duration_s) +
+         " s (AudioLimits::max_duration_s)";
+}
+
+// The stream's duration as the header states it, in seconds; nullopt when the demuxer only
+// estimated it from the bit rate (a VBR file's first frames can be off by a factor of ten).
+std::optional<double> stated_duration(const AVFormatContext& format, const AVStream& stream) {
+  if (format.duration_estimation_method == AVFMT_DURATION_FROM_BITRATE) return std::nullopt;
+  if (stream.duration != AV_NOPTS_VALUE && stream.duration > 0) return stream.duration * av_q2d(stream.time_base);
+  if (format.duration != AV_NOPTS_VALUE && format.duration > 0) return format.duration / double(AV_TIME_BASE);
+  return std::nullopt;
+}
+
+// Uncompressed audio cannot last longer than its bytes: a PCM header that claims more (a
+// streamed WAV's 0xFFFFFFFF data size, a truncated file) is capped by the file size.
+std::optional<double> pcm_duration_bound(const AVCodecParameters& par, int64_t file_bytes) {
+  const int bits = av_get_bits_per_sample(par.codec_id);
+  if (bits <= 0 || par.sample_rate <= 0 || par.ch_layout.nb_channels <= 0) return std::nullopt;
+  const double bytes_per_second = double(bits) / 8 * par.ch_layout.nb_channels * par.sample_rate;
+  return double(file_bytes) / bytes_per_second;
+}
+
 }  // namespace
+
+void DurationBudget::add(int64_t samples, int sample_rate, int channels) {
+  const AudioLimits& limits = input_.limits();
+  if (const std::string why = format_outside_limits(sample_rate, channels, limits); !why.empty())
+    input_.fail("decoded audio has " + why);
+  seconds_ += double(samples) / sample_rate;
+  if (seconds_ > limits.max_duration_s) input_.fail(too_long(seconds_, "stopped decoding after ", limits));
+}
+
+void MemoryInput::check_header() const {
+  const AVCodecParameters& par = *stream()->codecpar;
+  // 0 is "unknown until decoded": DurationBudget checks every decoded frame.
+  if (par.sample_rate != 0 || par.ch_layout.nb_channels != 0) {
+    const int rate = par.sample_rate != 0 ? par.sample_rate : limits_.min_sample_rate;
+    const int channels = par.ch_layout.nb_channels != 0 ? par.ch_layout.nb_channels : 1;
+    if (const std::string why = format_outside_limits(rate, channels, limits_); !why.empty())
+      fail("the header states " + why);
+  }
+  auto seconds = stated_duration(*format_, *stream());
+  if (!seconds) return;
+  const auto bound = pcm_duration_bound(par, static_cast<int64_t>(cursor_.bytes.size()));
+  if (bound && *bound < *seconds) seconds = bound;
+  if (*seconds > limits_.max_duration_s) fail(too_long(*seconds, "the header states ", limits_));
+}
 
 int MemoryInput::read(void* opaque, uint8_t* buf, int size) {
   auto* c = static_cast<Cursor*>(opaque);
@@ -68,8 +134,8 @@ void MemoryInput::fail(const std::string& what, int errnum) const {
   throw AudioError(name_, reason);
 }
 
-MemoryInput::MemoryInput(std::span<const uint8_t> bytes, const std::string& name)
-    : name_(name), cursor_{bytes, 0} {
+MemoryInput::MemoryInput(std::span<const uint8_t> bytes, const std::string& name, const AudioLimits& limits)
+    : name_(name), limits_(limits), cursor_{bytes, 0} {
   install_quiet_logging();
   take_last_log_message();
   if (bytes.empty()) fail("empty file");
@@ -96,6 +162,7 @@ MemoryInput::MemoryInput(std::span<const uint8_t> bytes, const std::string& name
   if (err < 0 && raw->nb_streams == 0) fail("cannot read stream information", err);
   stream_index_ = cli_audio_stream(raw);
   if (stream_index_ < 0) fail("no audio stream");
+  check_header();
 }
 
 }  // namespace cartography::audio::detail

@@ -33,9 +33,10 @@ void ResampleCounter::configure(const AVFrame& frame) {
   int err = swr_alloc_set_opts2(&raw, &mono, AV_SAMPLE_FMT_S16, out_rate_, &in_layout_,
                                 static_cast<AVSampleFormat>(in_format_), in_rate_, 0, nullptr);
   swr_.reset(raw);
-  if (err < 0 || !swr_ || swr_init(swr_.get()) < 0)
-    throw std::runtime_error("cannot configure the resampler for " + std::to_string(in_rate_) +
-                             " Hz: " + error_string(err));
+  if (err >= 0) err = swr_ ? swr_init(swr_.get()) : AVERROR(ENOMEM);
+  if (err < 0)
+    throw std::runtime_error("cannot configure the resampler for " + std::to_string(in_rate_) + " Hz, " +
+                             std::to_string(in_layout_.nb_channels) + " channels: " + error_string(err));
 }
 
 int ResampleCounter::convert(const uint8_t** in, int in_count) {
