@@ -220,6 +220,20 @@
   }
 
   // ---- Signal view: pick a song and two of its charts; 9 rows over time.
+  // Each chart's signal comes as int8 (value × 127) in base64, row after row (see pairs.py).
+  function unpack(signal) {
+    var bytes = atob(signal.int8_base64), rows = [];
+    for (var i = 0; i < signal.rows; i++) {
+      var row = new Array(signal.frames);
+      for (var t = 0; t < signal.frames; t++) {
+        var b = bytes.charCodeAt(i * signal.frames + t);
+        row[t] = (b > 127 ? b - 256 : b) / 127;
+      }
+      rows.push(row);
+    }
+    return rows;
+  }
+  DATA.signals.forEach(function (s) { s.maps.forEach(function (m) { m.rows = unpack(m.signal); }); });
   function fillSignalSelects() {
     var song = d3.select("#sig-song");
     song.selectAll("option").data(DATA.signals).enter().append("option")

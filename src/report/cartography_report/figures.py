@@ -56,7 +56,7 @@ def cross_mapper_agreement(ctx, out, written):
     ax.scatter(x, means, c=[COLORS[r["category"]] for r in rows], s=60, zorder=4, edgecolor="black", label="mean ± 95% CI")
     _thresholds(ax, TRACK_A_THRESHOLDS)
     ax.set_xticks(x, DIMS)
-    ax.set_xlabel("interpretable dimension")
+    ax.set_xlabel("interpretable dimension (box: quartiles over pairs; dot: mean ± 95% CI)")
     ax.set_ylabel("Pearson r between two mappers (per pair)")
     ta = ctx.head["track_a"]
     ax.set_title(f"Track A: cross-mapper agreement per dimension ({ta['songs']} songs, {ta['pairs']} pairs)")
@@ -219,6 +219,10 @@ def per_song_agreement(ctx, out, written):
     ax.set_yticks(y, [f"{r['song'][:40]} ({r['mappers']} mappers)" for r in shown], fontsize=9)
     ax.set_xlabel("mean full cosine over the song's mapper pairs")
     cut = "" if len(shown) == len(rows) else f", {PER_SONG_SHOWN} least and most of {len(rows)} songs"
+    if cut:
+        ax.axhline(PER_SONG_SHOWN - 0.5, color="#555", ls=":", lw=1)
+        ax.text(0.99, PER_SONG_SHOWN - 0.5, f"{len(rows) - 2 * PER_SONG_SHOWN} songs between ", ha="right",
+                va="center", fontsize=9, transform=ax.get_yaxis_transform(), backgroundcolor="white")
     ax.set_title(f"Per-song agreement (lowest at the bottom{cut})", pad=28)
     ax.legend(frameon=False, fontsize=9, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=2)
     _save(fig, out, "per_song_agreement", written)

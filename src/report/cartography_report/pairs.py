@@ -1,4 +1,6 @@
 """Per-pair statistics and signals from cartography.h5, keyed by song and mapper."""
+import base64
+
 import numpy as np
 
 from .run_files import FRAME_SECONDS
@@ -7,8 +9,15 @@ from .run_files import FRAME_SECONDS
 # that single notes stay visible at 100%.
 SIGNAL_WINDOW_SECONDS = 15.0
 # The page holds the signals of this many songs (the first in index order), pooled over frames.
-SIGNAL_SONGS = 24
+SIGNAL_SONGS = 60
 SIGNAL_POOL = 3
+
+
+def pack_signal(x):
+    """A (9, n) signal in [−1, 1] as base64 of int8 (value × 127), row after row: the page holds a
+    song's charts in a few kB and the chart cannot show more than 1/127 anyway."""
+    q = np.clip(np.round(np.asarray(x) * 127.0), -127, 127).astype(np.int8)
+    return {"rows": int(q.shape[0]), "frames": int(q.shape[1]), "int8_base64": base64.b64encode(q.tobytes()).decode()}
 
 
 class PairData:
@@ -86,6 +95,6 @@ class PairData:
             for m, x in zip(maps, xs):
                 blocks = x[:, :usable].reshape(x.shape[0], -1, pool)
                 pooled = np.concatenate([blocks[:7].min(axis=2), blocks[7:].mean(axis=2)])
-                entry["maps"].append({"label": self.label(m), "rows": np.round(pooled, 3).tolist()})
+                entry["maps"].append({"label": self.label(m), "signal": pack_signal(pooled)})
             out.append(entry)
         return out
