@@ -78,7 +78,8 @@ for path in sys.argv[2:]:
 EOF
 
 # .npy: the small fixtures (numpy-written, float32 and float64) and the committed reproducers.
-find tests/data -name '*.npy' -size -64k -exec cp -t "$seeds/npy" {} +
+# (Fixtures of different folders share names: each seed is named after its whole path.)
+find tests/data -name '*.npy' -size -64k | while read -r f; do cp "$f" "$seeds/npy/${f//\//_}"; done
 # Job files: the shipped jobs (the job-file target's own seeds, if any, are added below).
 find jobs -name '*.yaml' -size -64k -exec cp -t "$seeds/job_file" {} + 2>/dev/null || true
 # Committed reproducers of fixed findings are replayed as seeds (fuzz/crashes/<target>/).
