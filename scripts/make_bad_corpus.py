@@ -408,7 +408,8 @@ def entry_name_cases(k):
         song = k.pick_song()
         k.add(f"name/only-chart-{slug}", f"the only chart is named {bad!r}",
               make_zip([("audio.wav", k.wav), (bad, k.chart(song, sid).bytes())]),
-              used=False, skip=k.skip("index", f"{sid}.osz", "no .osu"), set_id=sid)
+              used=False, skip=k.skip("index", f"{sid}.osz", f"no usable .osu file: entry '{bad}' was refused"),
+              set_id=sid)
     # The audio named by the chart escapes the archive: refused, so the map has no audio.
     sid = k.new_id()
     song = k.pick_song()
@@ -507,7 +508,7 @@ def bomb_cases(k):
             struct.pack_into("<I", data, pos + 20, 500 * mib)
         pos += 4
     k.add("bomb/total-declared-2.5GiB", "five stored entries declaring 500 MiB each: the fifth passes 2 GiB in all",
-          bytes(data), used=True, skip=k.skip("archive", f"{sid}.osz: hd4.avi", "in all"), set_id=sid)
+          bytes(data), used=True, skip=k.skip("archive", f"{sid}.osz: hd0.avi", "exceeds the whole archive"), set_id=sid)
 
     sid, song = k.new_id(), k.pick_song()
     e = song_entries(sid, song)
@@ -613,11 +614,12 @@ def chart_cases(k):
         for slug, v, why in values:
             C(f"chart/object-{fname}-{slug}", f"hit object {fname} = {v!r}",
               lambda c, fi=fi, v=v: c.set_object_field(3, fi, v), reason=f"{fname} is {why}")
-    # int(float('1e20')) is a Python int: the reference keeps these maps.
+    # int(float('1e20')) is a Python int: the reference keeps these maps; ours refuses them at the
+    # source (ChartLimits: coordinates and times far past any real chart).
     C("chart/object-x-1e20", "hit object x = 1e20 (an int in Python, past int64)",
-      lambda c: c.set_object_field(3, 0, "1e20"), used=True)
+      lambda c: c.set_object_field(3, 0, "1e20"), reason="x 1e+20 is outside")
     C("chart/object-time-1e20", "the last hit object at time 1e20 (an int in Python, past int64)",
-      lambda c: c.set_object_field(c.objects()[1] - c.objects()[0] - 1, 2, "1e20"), used=True)
+      lambda c: c.set_object_field(c.objects()[1] - c.objects()[0] - 1, 2, "1e20"), reason="time 1e+20 is outside")
     C("chart/object-time-negative", "the first object at t = -1000 ms", lambda c: c.set_object_field(0, 2, "-1000"),
       used=True)
     C("chart/object-x-underscore", "hit object x = '1_0' (Python's float accepts it)",
@@ -877,6 +879,31 @@ def audio_cases(k):
       lambda c: c.raw_set("AudioFilename", "AudioFilename:   audio.wav   "), used=True)
 
 
+def text_field_cases(k):
+    """Text fields of 8 MB (a few KB deflated): refused where they are read, with the field and its
+    length, so they never reach the JSON or the HDF5 file (where one such name once made every
+    fixed-length string of the run that long)."""
+    big = "v" * (8 << 20)
+    why = f"is {len(big)} bytes long"
+    # An extra difficulty with a huge field beside a valid chart (the first .osu, which the index
+    # reads): that difficulty is left out of the registry, the valid one is used.
+    for field in ["Version", "Creator", "AudioFilename"]:
+        sid = k.new_id()
+        song = k.pick_song()
+        c = k.chart(song, sid).set(field, big)
+        entries = k.valid_archive(sid, song) + [(f"zz {sid} [huge].osu", c.bytes())]
+        k.add(f"text/{field.lower()}-8MB", f"an extra difficulty whose {field} is 8 MB", make_zip(entries),
+              used=True, skip=k.skip("registry", f"{sid}/zz {sid}", f"{field} {why}"), set_id=sid)
+    # The only chart's Title or Artist is huge: the archive cannot be indexed.
+    for field in ["Title", "Artist"]:
+        sid = k.new_id()
+        song = k.pick_song()
+        c = k.chart(song, sid).set(field, big)
+        k.add(f"text/{field.lower()}-8MB", f"the only chart's {field} is 8 MB",
+              make_zip([("audio.wav", k.wav), (k.osu_name(song, sid), c.bytes())]),
+              used=False, skip=k.skip("index", f"{sid}.osz", f"{field} {why}"), set_id=sid)
+
+
 def main():
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -900,6 +927,7 @@ def main():
     registry_cases(k)
     chart_cases(k)
     audio_cases(k)
+    text_field_cases(k)
 
     names = [c["archive"] for c in k.cases]
     assert len(names) == len(set(names)), "duplicate archive names"

@@ -225,13 +225,16 @@ def main():
     for d in close(ta_bad, ta_good, "track_a_results"):
         fail(f"Track A differs with the bad archives: {d}")
 
-    # With a checkpoint: Track B and the synthesis are unaffected as well.
+    # With a checkpoint: Track B and the synthesis are unaffected as well. Their summaries average
+    # per-song float32 values in song_group_idx order (numpy float32 semantics), and the bad
+    # archives' creators reorder the songs (groups sort by mapper count): equal to float32
+    # rounding (a few ulp, 1e-6 relative), not to double rounding.
     for rel in ["results/track_b/track_b_results.json", "results/synthesis/synthesis_results.json",
                 "results/synthesis/synthesis_v2.json"]:
         if (rel in bad) != (rel in good):
             fail(f"{rel} written by only one of the runs")
         elif rel in bad:
-            for d in close(bad[rel], good[rel], rel, tol=1e-9):
+            for d in close(bad[rel], good[rel], rel, tol=1e-6):
                 fail(f"{rel} differs with the bad archives: {d}")
 
     for out, label in [(a.bad, "bad run"), (a.good, "good-only run")]:
