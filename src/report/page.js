@@ -334,6 +334,13 @@
     });
   }
 
+  // A figure shown half-width opens at its full (100%) size on a click, and closes on the next.
+  function zoomableFigures() {
+    d3.selectAll(".figure-grid figure").on("click", function () {
+      this.classList.toggle("wide");
+    });
+  }
+
   function on(id, fn) { d3.select(id).on("change", fn); }
 
   // ?selftest: every menu option is chosen, every table header clicked and one mark of every chart
@@ -361,7 +368,7 @@
   }
 
   trackA(); trackAPairs(); trackB(); synthesis(); coupling(); songs(); cosineHistogram();
-  fillSignalSelects(); signal(); sortableTables();
+  fillSignalSelects(); signal(); sortableTables(); zoomableFigures();
   on("#ta-metric", trackA); on("#ta-order", trackA); on("#ta-pair-dim", trackAPairs); on("#tb-order", trackB);
   on("#syn-matrix", synthesis); on("#song-order", songs); on("#sig-a", signal); on("#sig-b", signal);
   document.body.setAttribute("data-rendered", "1");

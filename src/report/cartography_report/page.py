@@ -288,7 +288,7 @@ def figures_section(out_dir, figures):
             data = base64.b64encode(f.read()).decode("ascii")
         items.append(f'<figure><img alt="{e(name)}" data-name="{e(name)}" src="data:image/png;base64,{data}">'
                      f'<figcaption>{e(name)} (and .svg beside it)</figcaption></figure>')
-    return section("figures", "Figures (PNG, as saved beside this page)",
+    return section("figures", "Figures (PNG, as saved beside this page; click one for 100%)",
                    '<div class="figure-grid">' + "\n".join(items) + "</div>")
 
 
@@ -307,8 +307,10 @@ def provenance_section(ctx, d3_path):
     files = ["run_summary.json", "cartography.h5"] + sorted(
         os.path.relpath(os.path.join(dp, f), ctx.run.dir) for top in ("data", "results")
         for dp, _, fs in os.walk(ctx.run.path(top)) for f in fs if f.endswith(".json"))
-    rows = [[txt(f), num(os.path.getsize(ctx.run.path(f))), txt(_sha256(ctx.run.path(f)))] for f in files
-            if os.path.exists(ctx.run.path(f))]
+    # cartography.h5 of a full archive is many GB: it is named by size, the JSON by content.
+    rows = [[txt(f), num(os.path.getsize(ctx.run.path(f))),
+             txt(_sha256(ctx.run.path(f)) if f.endswith(".json") else "not hashed (see its attributes above)")]
+            for f in files if os.path.exists(ctx.run.path(f))]
     attrs = [[txt(k), txt(v)] for k, v in sorted(ctx.run.attrs.items())]
     tools = [[txt("generated (UTC)"), txt(datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S"))],
              [txt("run folder"), txt(ctx.run.dir)],
