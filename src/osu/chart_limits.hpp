@@ -11,8 +11,9 @@ namespace cartography::osu {
 struct ChartLimits {
   // Bytes of the .osu file. The largest ranked charts (storyboarded marathons) are a few MB.
   int64_t max_file_bytes = int64_t{32} << 20;
-  // Bytes of one line. Real lines are under a few KB (long slider curves included).
-  int64_t max_line_bytes = int64_t{1} << 20;
+  // Bytes of one line. Real lines are under a few KB (long slider curves included); the
+  // reference reads lines of any length, and megabyte comments or tags are harmless.
+  int64_t max_line_bytes = int64_t{4} << 20;
   // Lines in [HitObjects]. The longest ranked marathons have about 10,000 objects.
   int64_t max_hit_objects = 200'000;
   // Control points of one slider (head included), and of all sliders of the chart. A Bézier

@@ -117,9 +117,9 @@ double slide_duration(const LineContext& at, double length, double slider_multip
   const double velocity = slider_multiplier * active.slider_multiplier;
   const double duration = length / (velocity * 100) * active.beat_length;
   if (!std::isfinite(duration))
-    at.fail("slide duration is not finite: length " + shown(length) + " / (SliderMultiplier " +
+    at.fail("slider end time is not finite: slide duration is not finite (length " + shown(length) + " / (SliderMultiplier " +
             shown(slider_multiplier) + " x timing multiplier " + shown(active.slider_multiplier) +
-            " x 100) x beat length " + shown(active.beat_length) + " ms");
+            " x 100) x beat length " + shown(active.beat_length) + " ms)");
   return duration;
 }
 

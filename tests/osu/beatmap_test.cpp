@@ -236,10 +236,11 @@ TEST(Beatmap, ZeroDurationSliderIsRecorded) {
 }
 
 TEST(Beatmap, LongLinesUpToTheLimitParse) {
-  // A 1 MB title and a 0.6 MB curve of 75,000 points in 2-point segments (each one of the
-  // reference's Bézier segments); parse cost is measured in bench_encode, not here.
+  // A title line of exactly the limit (4 MiB), and a curve of 15,000 points (each pair a 2-point segment,
+  // one of the reference's Bézier segments); parse cost is measured in bench_encode.
+  const int64_t limit = ChartLimits{}.max_line_bytes;
   ChartText c;
-  c.metadata = "Title:" + std::string((1 << 20) - 6, 'x') + "\nArtist:a\nCreator:c\nVersion:v\n";
+  c.metadata = "Title:" + std::string(limit - 6, 'x') + "\nArtist:a\nCreator:c\nVersion:v\n";
   std::string curve = "B";
   for (int i = 0; i < 7500; ++i) {
     const std::string p = "|" + std::to_string(100 + i % 300) + ":" + std::to_string(100 + i % 7);
@@ -247,10 +248,10 @@ TEST(Beatmap, LongLinesUpToTheLimitParse) {
   }
   c.objects = {"100,100,1000,2,0," + curve + ",1,500"};
   const Beatmap b = parse_beatmap(c.str(), "big.osu");
-  EXPECT_EQ(b.title().size(), size_t{1 << 20} - 6);
+  EXPECT_EQ(static_cast<int64_t>(b.title().size()), limit - 6);
   EXPECT_EQ(b.hit_objects().size(), 1u);
-  c.metadata = "Title:" + std::string(1 << 20, 'x') + "\nArtist:a\nCreator:c\nVersion:v\n";
-  EXPECT_TRUE(rejected_for(c.str(), "line is 1048582 bytes, more than 1048576 (ChartLimits::max_line_bytes)"));
+  c.metadata = "Title:" + std::string(limit - 5, 'x') + "\nArtist:a\nCreator:c\nVersion:v\n";
+  EXPECT_TRUE(rejected_for(c.str(), "line is 4194305 bytes, more than 4194304 (ChartLimits::max_line_bytes)"));
 }
 
 }  // namespace

@@ -97,7 +97,7 @@ TEST(ChartLimits, SliderDurationsWhoseProductsOverflow) {
   ChartText c;
   c.objects = {"1,2,100,2,0,L|50:2,1,100"};
   c.difficulty = "HPDrainRate:5\nCircleSize:4\nOverallDifficulty:6\nSliderMultiplier:0\nSliderTickRate:1\n";
-  EXPECT_TRUE(rejected_for(parse(c.str()), "slide duration is not finite: length 100 / (SliderMultiplier 0"));
+  EXPECT_TRUE(rejected_for(parse(c.str()), "slider end time is not finite: slide duration is not finite (length 100 / (SliderMultiplier 0"));
   c.difficulty = "HPDrainRate:5\nCircleSize:4\nOverallDifficulty:6\nSliderMultiplier:1e-320\nSliderTickRate:1\n";
   EXPECT_TRUE(rejected_for(parse(c.str()), "slide duration is not finite"));
   c.difficulty = "HPDrainRate:5\nCircleSize:4\nOverallDifficulty:6\nSliderMultiplier:1e-300\nSliderTickRate:1\n";
