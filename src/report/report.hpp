@@ -11,8 +11,9 @@
 
 namespace cartography::report {
 
-// A run that cannot be reported on (missing, unfinished, unreadable), or a missing tool; the
-// message names the file and the reason.
+// A run that cannot be reported on (missing, unfinished, unreadable), or a missing tool (Python,
+// matplotlib, h5py, d3); the message names the file and the reason. At the end of `run` it is a
+// warning: the run's results are complete without the report.
 struct ReportError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };

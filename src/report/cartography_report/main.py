@@ -25,6 +25,7 @@ class Context:
         self.per_song = self.pairs.per_song()
         self.published = load_published(reference_dir)
         self.comparison = comparison(run, reference_dir)
+        self.reference_dir = os.path.abspath(reference_dir)
 
 
 def write_json(path, data):

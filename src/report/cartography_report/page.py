@@ -261,7 +261,7 @@ def published_section(ctx):
                      _cell(r["published"], key + ".published"), last])
     return section("published", "Compared with the published results",
                    f'<p class="lead">Every headline number of the seed\'s published 292-song run '
-                   f'(<code>{e(ctx.comparison["published_dir"])}</code>) beside this run\'s; difference = this run − '
+                   f'(<code>{e(ctx.reference_dir)}</code>) beside this run\'s; difference = this run − '
                    "published. Also written as comparison_with_published.json.</p>",
                    table(["section", "statistic", "this run", "published", "difference"], rows, tid="table-published",
                          scroll=True))
