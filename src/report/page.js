@@ -295,8 +295,11 @@
   function cosineHistogram() {
     if (!DATA.track_b) return;
     var F = frame("cos-chart", 900, 340, {top: 20, right: 20, bottom: 50, left: 70});
-    var x = d3.scale.linear().domain([-0.2, 1]).range([0, F.w]);
-    var bins = d3.range(-0.2, 1.0001, 1.2 / 36);
+    // From −0.2 (or the lowest pair, when lower) to 1 in steps of 1/30: no pair falls outside.
+    var lowest = Math.min(-0.2, d3.min(DATA.full_cosine.a.concat(DATA.full_cosine.b)));
+    var lo = Math.floor(lowest * 30) / 30;
+    var x = d3.scale.linear().domain([lo, 1]).range([0, F.w]);
+    var bins = d3.range(lo, 1.0001, 1 / 30);
     var series = [["Track A (9-dim signal)", DATA.full_cosine.a, "#f0a500"], ["Track B (latent)", DATA.full_cosine.b, "#2b8cbe"]];
     var hists = series.map(function (s) { return d3.layout.histogram().bins(bins)(s[1]); });
     var y = d3.scale.linear().domain([0, d3.max(hists, function (h) { return d3.max(h, function (b) { return b.y; }); }) || 1])

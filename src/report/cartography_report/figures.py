@@ -103,7 +103,9 @@ def latent_dim_agreement(ctx, out, written):
 def latent_cosine_distribution(ctx, out, written):
     """Per-pair full cosine in the latent space (Track B) beside the 9-dim signal (Track A)."""
     fig, ax = plt.subplots(figsize=(9, 4.8))
-    bins = np.linspace(-0.2, 1.0, 37)
+    # From −0.2 (or the lowest pair, when lower) to 1 in steps of 1/30: no pair falls outside.
+    lowest = min([-0.2] + [float(np.min(v)) for v in (ctx.pairs.a["full_cosine"], ctx.pairs.b["full_cosine"]) if len(v)])
+    bins = np.arange(np.floor(lowest * 30) / 30, 1.0 + 1e-9, 1 / 30)
     ax.hist(ctx.pairs.b["full_cosine"], bins=bins, alpha=0.7, color="#2b8cbe", label="Track B (latent)")
     ax.hist(ctx.pairs.a["full_cosine"], bins=bins, alpha=0.5, color="#f0a500", label="Track A (9-dim signal)")
     ax.axvline(ctx.head["track_b"]["full_cosine_mean"], color="#2b8cbe", lw=2, label="Track B mean, this run")
@@ -232,7 +234,8 @@ def cross_validation(ctx, out, written):
     """Cross-validation: latent agreement on held-out songs against the full run."""
     cv = ctx.run.cv
     fig, ax = plt.subplots(figsize=(9, 5))
-    labels = ["original", "held-out test"]
+    count = lambda k: f"{cv[k].get('songs', '?')} songs, {cv[k].get('pairs', '?')} pairs"
+    labels = [f"original run\n({count('original')})", f"held-out songs, model retrained\n({count('cv_test')})"]
     vals = [cv["original"]["full_cosine_mean"], cv["cv_test"]["full_cosine_mean"]]
     ax.bar(labels, vals, color=["#bbb", "#2b8cbe"])
     for i, v in enumerate(vals):
