@@ -286,7 +286,8 @@ RunStore RunStore::create(const std::string& path, MPI_Comm comm) {
   return store;
 }
 
-void RunStore::attribute(const std::string& name, const std::string& value) {
+void RunStore::attribute(const std::string& name, const std::string& raw) {
+  const std::string value = utf8_display(raw);  // the type says UTF-8 (a path may be any bytes)
   Handle type = string_type(value.size());
   impl_->attribute(name, type.get(), value.empty() ? "" : value.data());
 }

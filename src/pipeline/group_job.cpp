@@ -76,16 +76,6 @@ std::string unique_filename(const catalog::RegistryEntry& r, std::set<std::strin
 
 }  // namespace
 
-std::optional<std::string> first_non_finite(const std::vector<double>& values, int64_t columns) {
-  for (size_t i = 0; i < values.size(); ++i) {
-    if (std::isfinite(values[i])) continue;
-    const auto col = static_cast<size_t>(std::max<int64_t>(columns, 1));
-    return std::string(std::isnan(values[i]) ? "NaN" : "infinity") + " at row " + std::to_string(i / col) +
-           ", column " + std::to_string(i % col);
-  }
-  return std::nullopt;
-}
-
 GroupOutcome process_group(const catalog::SongGroup& group, int idx, const std::string& dataset_dir,
                            GroupTimings* timings, catalog::AudioMatch audio_match) {
   GroupTimings local;

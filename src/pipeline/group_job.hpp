@@ -3,6 +3,7 @@
 // same function runs in unit tests and on every rank, so results cannot depend on placement.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -48,7 +49,16 @@ struct GroupTimings {
 // Where the first NaN or infinity of a [rows, columns] row-major array is ("NaN at row 2,
 // column 17"), or nullopt when every value is finite. Maps with one are skipped before they
 // reach the statistics: one bad value would poison every summary it enters.
-std::optional<std::string> first_non_finite(const std::vector<double>& values, int64_t columns);
+template <typename T>
+std::optional<std::string> first_non_finite(const std::vector<T>& values, int64_t columns) {
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (std::isfinite(values[i])) continue;
+    const auto col = static_cast<size_t>(columns > 0 ? columns : 1);
+    return std::string(std::isnan(values[i]) ? "NaN" : "infinity") + " at row " + std::to_string(i / col) +
+           ", column " + std::to_string(i % col);
+  }
+  return std::nullopt;
+}
 
 // `dataset_dir` holds the group's archives. Never throws for bad input: every failure
 // becomes a Skip with its reason.

@@ -1,7 +1,5 @@
 #include "pipeline/latent_stage.hpp"
 
-#include <cmath>
-
 #include "catalog/failure.hpp"
 #include "latent/latent_client.hpp"
 
@@ -38,12 +36,9 @@ void LatentStage::encode(EncodedMap& m, std::vector<Skip>& skips) {
   }
   // The model in float32 overflows on huge (finite) inputs: such a latent is refused here, before
   // any statistic sees it.
-  for (size_t i = 0; i < z.size(); ++i) {
-    if (std::isfinite(z[i])) continue;
+  if (auto where = first_non_finite(z, steps)) {
     skips.push_back({"latent", m.entry.osu_path,
-                     "the latent holds a non-finite value (" + std::string(std::isnan(z[i]) ? "NaN" : "infinity") +
-                         " at dim " + std::to_string(i / size_t(std::max<int64_t>(steps, 1))) +
-                         "): the encoding overflows float32 in the model"});
+                     "the latent holds a non-finite value (" + *where + "): the model overflowed float32"});
     return;
   }
   m.latent = std::move(z);

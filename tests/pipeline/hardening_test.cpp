@@ -128,6 +128,12 @@ TEST(NonFinite, FirstBadValueIsLocated) {
   EXPECT_EQ(first_non_finite(v, 4).value_or(""), "infinity at row 2, column 3");
   v[1] = std::nan("");
   EXPECT_EQ(first_non_finite(v, 4).value_or(""), "NaN at row 0, column 1");
+  // Latents are float32: a finite float64 encoding can overflow there.
+  std::vector<float> z(32 * 3, 0.5f);
+  EXPECT_FALSE(first_non_finite(z, 3));
+  const float largest = std::numeric_limits<float>::max();
+  z[5 * 3 + 2] = largest * 2.0f;  // IEEE overflow to infinity
+  EXPECT_EQ(first_non_finite(z, 3).value_or(""), "infinity at row 5, column 2");
 }
 
 }  // namespace
