@@ -76,6 +76,8 @@
 
   // ---- Track A: metric and order switchable; per-pair points with song and mappers on hover.
   function trackA() {
+    if (!DATA.track_a.rows.length) return;
+
     var metric = d3.select("#ta-metric").property("value");
     var rows = DATA.track_a.rows.map(function (r, i) { r.index = i; return r; });
     rows = sorter(d3.select("#ta-order"), rows, function (r) { return r[metric + "_mean"]; });
@@ -95,6 +97,8 @@
   }
 
   function trackAPairs() {
+    if (!DATA.pairs_a.length) return;
+
     var dim = +d3.select("#ta-pair-dim").property("value");
     var pairs = DATA.pairs_a;
     var F = frame("ta-pairs", 900, 300, {top: 10, right: 20, bottom: 50, left: 70});
@@ -187,6 +191,8 @@
 
   // ---- Per-song agreement, sortable.
   function songs() {
+    if (!DATA.per_song.length) return;
+
     var order = d3.select("#song-order").property("value");
     var sign = order.charAt(0) === "-" ? -1 : 1, key = order.replace("-", "");
     var rows = DATA.per_song.slice().sort(function (a, b) {
@@ -235,6 +241,8 @@
   }
   DATA.signals.forEach(function (s) { s.maps.forEach(function (m) { m.rows = unpack(m.signal); }); });
   function fillSignalSelects() {
+    if (!DATA.signals.length) return;
+
     var song = d3.select("#sig-song");
     song.selectAll("option").data(DATA.signals).enter().append("option")
       .attr("value", function (d, i) { return i; }).text(function (d) { return d.song; });

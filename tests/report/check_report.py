@@ -47,8 +47,14 @@ def run_json(run_dir, rel):
     return load(p) if os.path.exists(p) else None
 
 
+def has_pairs(run_dir):
+    return run_json(run_dir, "results/track_a/track_a_results.json")["pairs_compared"] > 0
+
+
 def expected_figures(run_dir):
     """From what the run holds, not from the report's code: the seed's five figures need Track B."""
+    if not has_pairs(run_dir):
+        return []
     names = ["cross_mapper_agreement", "track_a_per_dimension", "per_song_agreement", "signal_view"]
     if run_json(run_dir, "results/track_b/track_b_results.json"):
         names += ["latent_dim_agreement", "latent_cosine_distribution", "track_a_vs_b_comparison",
@@ -196,6 +202,9 @@ def check_tables(page, run_dir):
         check(shown_matches(text, want), f"table cell {key} shows {text!r}, the run's JSON has {want!r}")
     ta = run_json(run_dir, "results/track_a/track_a_results.json")
     keys = {k for k, _, _ in page.cells}
+    if not has_pairs(run_dir):
+        check(not any(k.startswith(("track_a.", "track_b.")) for k in keys), "a run without pairs shows no statistics")
+        return ta
     for d in DIMS:
         for stat in ("pearson_mean", "pearson_std", "cosine_mean", "mad_mean"):
             check(f"track_a.{d}.{stat}" in keys, f"Track A table lacks {d} {stat}")
@@ -210,6 +219,8 @@ def check_published(page, run_dir):
     """The comparison table: this run's and the published Track A r, and their difference."""
     cells = {k: (v, t) for k, v, t in page.cells}
     ta, pub = run_json(run_dir, "results/track_a/track_a_results.json"), load(os.path.join(REFERENCE, "track_a.json"))
+    if not has_pairs(run_dir):
+        return
     for d in DIMS:
         ours, theirs = ta["summary"][d]["pearson_mean"], pub["summary"][d]["pearson_mean"]
         base = f"published.Track A.{d} pearson r"
@@ -254,8 +265,8 @@ def cmd_browser(report_dir, run_dir, shots):
     page = rendered(url)
     page.path = index
     check(not page.external, f"external resources: {page.external}")
-    has_b = run_json(run_dir, "results/track_b/track_b_results.json") is not None
-    charts = ["ta-chart", "ta-pairs", "song-chart", "sig-chart"]
+    has_b = run_json(run_dir, "results/track_b/track_b_results.json") is not None and has_pairs(run_dir)
+    charts = ["ta-chart", "ta-pairs", "song-chart", "sig-chart"] if has_pairs(run_dir) else []
     charts += ["tb-chart", "cos-chart", "syn-chart", "fix2-chart"] if has_b else []
     for c in charts:
         check(page.charts.get(c, 0) >= 20, f"chart {c}: {page.charts.get(c, 0)} marks")
@@ -266,7 +277,9 @@ def cmd_browser(report_dir, run_dir, shots):
     check_tables(page, run_dir)
     check_published(page, run_dir)
     text = " ".join(page.text)
-    if not has_b:
+    if not has_pairs(run_dir):
+        check("This run has no mapper pairs" in text, "a report without pairs says so")
+    elif not has_b:
         check("This run has no Track B" in text, "a Track-A-only report says it has no Track B")
     check_interactions(url)
     screenshots(url, shots)
@@ -303,6 +316,9 @@ def cmd_tables(cartography, run_dir):
     r = subprocess.run([cartography, "report", run_dir, "--out", out_dir], capture_output=True, text=True)
     check(r.returncode == 0, f"cartography report: {r.returncode} {r.stderr}")
     ta = run_json(run_dir, "results/track_a/track_a_results.json")
+    if not has_pairs(run_dir):
+        check(r.stdout.startswith("No mapper pairs"), f"tables of a run without pairs: {r.stdout!r}")
+        return
     for d in DIMS:
         s = ta["summary"][d]
         line = next((ln for ln in r.stdout.splitlines() if ln.split()[:1] == [d]), "")

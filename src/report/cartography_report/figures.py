@@ -275,6 +275,8 @@ def signal_view(ctx, out, written):
 def draw_all(ctx, out_dir):
     """Draws every figure this run has the data for; returns the PNG names written."""
     written = []
+    if not ctx.run.has_pairs:
+        return written
     plots = [cross_mapper_agreement, track_a_per_dimension, per_song_agreement, signal_view]
     if ctx.head["track_b"]:
         plots += [latent_dim_agreement, latent_cosine_distribution, track_a_vs_b_comparison]

@@ -25,7 +25,7 @@ def ci95(mean, std, n):
 
 def track_a_rows(track_a):
     rows = []
-    for d in DIMS:
+    for d in (d for d in DIMS if d in track_a["summary"]):
         s = track_a["summary"][d]
         lo, hi = ci95(s["pearson_mean"], s["pearson_std"], s["n_pairs"])
         rows.append({"dim": d, "pearson_mean": s["pearson_mean"], "pearson_std": s["pearson_std"],
@@ -91,6 +91,9 @@ def _f(x, digits=3):
 def text_tables(head, report_path=None):
     """The tables printed at the end of `cartography run`, in the layout of the seed's README."""
     ta = head["track_a"]
+    if not ta["rows"]:
+        return (f"No mapper pairs in this run ({ta['songs']} songs with two or more mappers): "
+                "nothing to compare.\n" + (f"\nReport: {report_path}\n" if report_path else ""))
     lines = [f"Track A: interpretable 9-dim signal ({ta['songs']} songs, {ta['pairs']} pairs; "
              f"full cosine {_f(ta['full_cosine_mean'])} ± {_f(ta['full_cosine_std'])})",
              f"  {'dim':<8} {'pearson r':>9} {'± std':>7} {'95% CI':>17} {'cosine':>7} {'MAD':>7}  category"]

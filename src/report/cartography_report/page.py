@@ -128,6 +128,11 @@ def run_summary_section(ctx):
 
 def track_a_section(ctx):
     ta = ctx.head["track_a"]
+    if not ta["rows"]:
+        return section("track-a", "Track A: the interpretable 9-dim signal",
+                       missing(f"This run has no mapper pairs: no song has charts by two or more mappers "
+                               f"({ctx.run.summary.get('archives', {}).get('seen', '?')} archives seen). "
+                               "Nothing to compare, so no figures."))
     rows = [[txt(r["dim"]), num(r["pearson_mean"], f"track_a.{r['dim']}.pearson_mean"),
              num(r["pearson_std"], f"track_a.{r['dim']}.pearson_std"), num(r["ci_low"]), num(r["ci_high"]),
              num(r["cosine_mean"], f"track_a.{r['dim']}.cosine_mean"), num(r["mad_mean"], f"track_a.{r['dim']}.mad_mean"),
@@ -214,6 +219,8 @@ def synthesis_section(ctx):
 
 
 def songs_section(ctx):
+    if not ctx.per_song:
+        return section("songs", "Per-song agreement", missing("No songs with mapper pairs in this run."))
     rows = [[txt(r["song"]), num(r["mappers"]), num(r["pairs"]), num(r["track_a_cosine"]), num(r["track_b_cosine"])]
             for r in ctx.per_song]
     order = [("track_a_cosine", "Track A, most agreement first"), ("-track_a_cosine", "Track A, least first"),
@@ -231,6 +238,8 @@ def songs_section(ctx):
 
 
 def signal_section(ctx):
+    if not ctx.run.has_pairs:
+        return section("signal", "Signal view: two mappers, one song", missing("No songs with two mappers in this run."))
     return section("signal", "Signal view: two mappers, one song",
                    '<p class="lead">The 9-dim signal of two charts of the same song over a 15 s window that starts a '
                    "second before the first note. ONSET, COMBO, WHISTLE, FINISH, CLAP: −1 at an event, rising with the "

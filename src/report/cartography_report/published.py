@@ -46,10 +46,10 @@ def _top_dims(track_b, n=TOP_DIMS):
 def _track_a_rows(run, pub):
     rows = []
     for d in DIMS:
-        ours, theirs = run.track_a["summary"][d], pub["summary"][d]
-        rows.append(_row("Track A", f"{d} pearson r", ours["pearson_mean"], theirs["pearson_mean"]))
-        rows.append(_row("Track A", f"{d} category", category(ours["pearson_mean"], TRACK_A_THRESHOLDS),
-                         category(theirs["pearson_mean"], TRACK_A_THRESHOLDS)))
+        ours, theirs = run.track_a["summary"].get(d, {}).get("pearson_mean"), pub["summary"][d]["pearson_mean"]
+        rows.append(_row("Track A", f"{d} pearson r", ours, theirs))
+        rows.append(_row("Track A", f"{d} category", None if ours is None else category(ours, TRACK_A_THRESHOLDS),
+                         category(theirs, TRACK_A_THRESHOLDS)))
     for key, label in [("cross_mapper_cosine_mean", "full cosine mean"), ("songs_analyzed", "songs"),
                        ("pairs_compared", "pairs")]:
         rows.append(_row("Track A", label, run.track_a[key], pub[key]))

@@ -106,6 +106,14 @@ class Run:
         self._check_layouts()
 
     def _check_layouts(self):
+        check_layout(self.path("results/track_a/track_a_results.json"), self.track_a,
+                     {"songs_analyzed": int, "pairs_compared": int})
+        # A finished run whose songs all have one mapper has no pairs: every statistic is empty
+        # (null means, empty summaries). Its report says so instead of drawing empty figures.
+        self.has_pairs = self.track_a["pairs_compared"] > 0
+        if not self.has_pairs:
+            self.track_b = self.synthesis_v1 = self.synthesis_v2 = None
+            return
         for name, rel in [("track_a", "results/track_a/track_a_results.json"),
                           ("track_b", "results/track_b/track_b_results.json"),
                           ("synthesis_v1", "results/synthesis/synthesis_results.json"),
