@@ -10,6 +10,7 @@
 #include <fstream>
 #include <limits>
 
+#include "pipeline/analysis.hpp"
 #include "pipeline/content_hash.hpp"
 #include "pipeline/group_checkpoint.hpp"
 #include "pipeline/group_job.hpp"
@@ -134,6 +135,41 @@ TEST(NonFinite, FirstBadValueIsLocated) {
   const float largest = std::numeric_limits<float>::max();
   z[5 * 3 + 2] = largest * 2.0f;  // IEEE overflow to infinity
   EXPECT_EQ(first_non_finite(z, 3).value_or(""), "infinity at row 5, column 2");
+}
+
+GroupOutcome two_maps(double scale) {
+  GroupOutcome o;
+  o.song_group_idx = 3;
+  o.target_L = 64;
+  for (const char* creator : {"a", "b"}) {
+    EncodedMap m;
+    m.entry.creator = creator;
+    m.entry.osu_path = std::string("1/") + creator + ".osu";
+    m.frames = o.target_L;
+    m.signal.resize(9 * 64);
+    for (size_t i = 0; i < m.signal.size(); ++i) m.signal[i] = scale * double((i * 7 + creator[0]) % 13);
+    o.maps.push_back(std::move(m));
+  }
+  return o;
+}
+
+TEST(StatisticsGuard, FiniteButHugeSignalsNeverReachTheSummaries) {
+  AnalysisInputs none;  // Track A only
+  GroupTimings t;
+  GroupOutcome ok = two_maps(1.0);
+  io::Json records = analyse_group(none, ok, t);
+  EXPECT_EQ(ok.maps.size(), 2u);
+  EXPECT_EQ(records.at("a").size(), 1u);  // one pair
+
+  GroupOutcome huge = two_maps(1e300);  // finite, but squares and sums overflow
+  records = analyse_group(none, huge, t);
+  EXPECT_TRUE(huge.maps.empty());
+  EXPECT_TRUE(records.at("a").empty());
+  ASSERT_EQ(huge.skips.size(), 2u);
+  EXPECT_EQ(huge.skips[0].stage, "statistics");
+  EXPECT_EQ(huge.skips[0].subject, "1/a.osu");
+  EXPECT_NE(huge.skips[0].reason.find("not finite"), std::string::npos);
+  EXPECT_NO_THROW(io::dump_python_style(records));  // no NaN left to refuse
 }
 
 }  // namespace
