@@ -28,6 +28,7 @@ CHROME_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbar
                 # No network: every name resolves nowhere, so a page that needed one would show it.
                 "--host-resolver-rules=MAP * ~NOTFOUND", "--disable-background-networking"]
 FAILURES = []
+SHOT_WIDTH, SHOT_TALLEST = 1300, 16000  # a laptop-wide window, tall enough for the whole page
 
 
 def check(ok, what):
@@ -235,9 +236,11 @@ def check_published(page, run_dir):
           "comparison_with_published.json: ONSET difference")
 
 
-def rendered(url):
-    """The DOM after the page's scripts ran, read back; any console output is a failure."""
-    r = chrome(["--enable-logging=stderr", "--v=0", "--virtual-time-budget=20000", "--dump-dom", url])
+def rendered(url, shot=None):
+    """The DOM after the page's scripts ran, read back (and a screenshot of the whole page, 1300 px
+    wide, when `shot` names a file); any console output is a failure."""
+    extra = [f"--screenshot={shot}", f"--window-size={SHOT_WIDTH},{SHOT_TALLEST}"] if shot else []
+    r = chrome(["--enable-logging=stderr", "--v=0", "--virtual-time-budget=20000", "--dump-dom", url] + extra)
     check(r.returncode == 0, f"chromium exit {r.returncode}: {r.stderr[-500:]}")
     console = [ln for ln in r.stderr.splitlines() if "CONSOLE" in ln]
     check(not console, "console output: " + "; ".join(console[:5]))
@@ -262,7 +265,8 @@ def check_interactions(url):
 def cmd_browser(report_dir, run_dir, shots):
     index = os.path.join(report_dir, "index.html")
     url = "file://" + os.path.abspath(index)
-    page = rendered(url)
+    os.makedirs(shots, exist_ok=True)
+    page = rendered(url, os.path.join(shots, "page.png"))
     page.path = index
     check(not page.external, f"external resources: {page.external}")
     has_b = run_json(run_dir, "results/track_b/track_b_results.json") is not None and has_pairs(run_dir)
@@ -282,27 +286,25 @@ def cmd_browser(report_dir, run_dir, shots):
     elif not has_b:
         check("This run has no Track B" in text, "a Track-A-only report says it has no Track B")
     check_interactions(url)
-    screenshots(url, shots)
+    screenshots(os.path.join(shots, "page.png"))
 
 
-def screenshots(url, shots, width=1300, tile=1100, tallest=16000):
-    """One tall screenshot of the whole page, cut into screen-sized tiles for a person to look at;
-    every tile down to the end of the page must show something."""
-    os.makedirs(shots, exist_ok=True)
-    full = os.path.join(shots, "page.png")
-    r = chrome([f"--screenshot={full}", f"--window-size={width},{tallest}", "--virtual-time-budget=20000", url])
-    if not check(os.path.exists(full), f"no screenshot: {r.stderr[-300:]}"):
+def screenshots(full, tile=1100):
+    """The tall screenshot cut into screen-sized tiles for a person to look at; every tile down to
+    the end of the page must show something."""
+    if not check(os.path.exists(full), f"no screenshot {full}"):
         return
-    import matplotlib.image
-    img = matplotlib.image.imread(full)[..., :3]
-    rows_with_ink = np.nonzero(np.any(np.abs(img - img[-1, -1]) > 0.02, axis=(1, 2)))[0]
+    from PIL import Image
+    page = Image.open(full).convert("RGB")
+    img = np.asarray(page)
+    rows_with_ink = np.nonzero(np.any(np.abs(img.astype(np.int16) - img[-1, -1]) > 5, axis=(1, 2)))[0]
     end = int(rows_with_ink[-1]) + 1 if len(rows_with_ink) else 0
-    check(end < tallest - 10, f"the page is taller than {tallest} px: the screenshot misses its end")
+    check(end < SHOT_TALLEST - 10, f"the page is taller than {SHOT_TALLEST} px: the screenshot misses its end")
     for k, top in enumerate(range(0, end, tile)):
-        name = os.path.join(shots, f"page_{k:02d}.png")
-        matplotlib.image.imsave(name, img[top:min(top + tile, end)])
+        name = os.path.join(os.path.dirname(full), f"page_{k:02d}.png")
+        page.crop((0, top, img.shape[1], min(top + tile, end))).save(name)
         # A screen of the page may be mostly one table: ink in a third of it is enough.
-        not_blank(name, min_ink=0.01, min_regions=3, img=img[top:min(top + tile, end)])
+        not_blank(name, min_ink=0.01, min_regions=3, img=img[top:min(top + tile, end)] / 255.0)
 
 
 # ---- tables, compare, refuse ----------------------------------------------------------------------
