@@ -123,7 +123,7 @@ struct IndexPlan {
   std::vector<int> owner;
 };
 
-// Rank 0: index the scans (one id per archive: a repeated id is a skip), write the index JSON.
+// Rank 0: index the scans (one id per archive: a repeated id is a skip) and plan the groups.
 IndexPlan plan_on_root(const std::vector<catalog::ArchiveScan>& scans, const std::vector<ArchiveFile>& files,
                        int ranks, const RunOptions& opt, std::vector<Skip>& skips, RunCounts& counts) {
   std::vector<catalog::ArchiveMeta> metas;
@@ -143,7 +143,6 @@ IndexPlan plan_on_root(const std::vector<catalog::ArchiveScan>& scans, const std
   counts.archives_indexed = metas.size();
   IndexPlan plan;
   plan.groups = catalog::build_index(metas, opt.group_by);
-  io::write_json_file(opt.out_dir + "/" + out_files::kIndex, catalog::index_json(plan.groups));
   std::map<std::string, uint64_t> size_of;
   for (const auto& f : files) size_of[f.name] = f.bytes;
   std::vector<uint64_t> cost;
@@ -354,6 +353,8 @@ int run_on(const mpi::communicator& world, const RunOptions& opt) {
   std::string write_error;
   if (root) {
     try {
+      // Every JSON is written only now, after every group: a killed run leaves none behind.
+      io::write_json_file(opt.out_dir + "/" + out_files::kIndex, catalog::index_json(plan.groups));
       write_root_outputs(opt, all, merged_records, counts);
     } catch (const std::exception& e) {
       write_error = e.what();

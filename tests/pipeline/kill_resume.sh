@@ -30,6 +30,9 @@ check_interrupted() {  # nothing of a killed run looks finished
   local out=$1
   [ ! -e "$out/cartography.h5" ] || { echo "FAIL: $out/cartography.h5 exists after the kill"; exit 1; }
   [ ! -e "$out/run_summary.json" ] || { echo "FAIL: $out/run_summary.json exists after the kill"; exit 1; }
+  local json
+  json=$(cd "$out" && find data results -name '*.json' 2>/dev/null | head -3)
+  [ -z "$json" ] || { echo "FAIL: result JSON of the killed run looks finished: $json"; exit 1; }
   done_groups=$(ls "$out/progress" | grep -c '\.cbor$' || true)
   [ "$done_groups" -lt "$groups" ] || { echo "FAIL: the run had finished every group before the kill"; exit 1; }
   echo "killed with $done_groups of $groups groups saved"
