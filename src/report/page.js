@@ -9,6 +9,13 @@
   var f3 = d3.format(".3f");
   var tip = d3.select("body").append("div").attr("class", "tooltip").style("opacity", 0);
 
+  // Song titles and mapper names come from the archives: text, never markup.
+  function esc(text) {
+    return String(text).replace(/[&<>"']/g, function (c) {
+      return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c];
+    });
+  }
+
   function showTip(html) {
     tip.html(html).style("opacity", 1)
       .style("left", (d3.event.pageX + 12) + "px").style("top", (d3.event.pageY - 10) + "px");
@@ -110,7 +117,7 @@
       .attr("cx", function (d) { return x(d.pearson[dim]); }).attr("cy", function (d, i) { return jitter(i); })
       .attr("r", 4).attr("class", "dot")
       .on("mousemove", function (d) {
-        showTip("<b>" + d.song + "</b><br>" + d.a + "<br>vs " + d.b + "<br>" + DIMS[dim] + " Pearson r " +
+        showTip("<b>" + esc(d.song) + "</b><br>" + esc(d.a) + "<br>vs " + esc(d.b) + "<br>" + DIMS[dim] + " Pearson r " +
           f3(d.pearson[dim]) + "<br>full cosine " + f3(d.full_cosine));
       }).on("mouseout", hideTip);
     axisLabel(F.g, DIMS[dim] + ": Pearson r of each mapper pair (hover a point for the song)", F.w / 2, F.h + 40);
@@ -147,7 +154,7 @@
         .attr("x", function (v, j) { return j * cw; }).attr("y", i * ch)
         .attr("width", cw - 1).attr("height", ch - 1).attr("fill", function (v) { return color(v); })
         .on("mousemove", function (v, j) {
-          showTip("<b>" + rowLabels[i] + " × " + colLabels[j] + "</b><br>r = " + f3(v));
+          showTip("<b>" + esc(rowLabels[i]) + " × " + esc(colLabels[j]) + "</b><br>r = " + f3(v));
         }).on("mouseout", hideTip);
       if (opt.annotate) {
         F.g.selectAll(".a" + i).data(row).enter().append("text").attr("class", "cell-value")
@@ -213,7 +220,7 @@
         .attr("x", x(0)).attr("y", function (r) { return y(r.group) + k * band; }).attr("height", band)
         .attr("width", function (r) { return Math.max(0, x(r[s[0]] || 0) - x(0)); }).attr("fill", s[1])
         .on("mousemove", function (r) {
-          showTip("<b>" + r.song + "</b><br>" + r.mappers + " mappers, " + r.pairs + " pairs<br>Track A " +
+          showTip("<b>" + esc(r.song) + "</b><br>" + r.mappers + " mappers, " + r.pairs + " pairs<br>Track A " +
             f3(r.track_a_cosine) + (r.track_b_cosine === null ? "" : "<br>Track B " + f3(r.track_b_cosine)));
         }).on("mouseout", hideTip);
     });

@@ -7,6 +7,9 @@
   tables  <cartography> <run_dir>         the headline tables printed by `cartography report` match the JSON
   compare <cartography> <run_dir> <work>  same run → 0; a perturbed copy → 1, naming what changed; --tol honoured
   refuse  <cartography> <run_dir> <work>  unfinished runs are refused with a message naming the file
+  hostile <run_dir> <dest>                a copy of the run whose song titles, artists and skip reasons are
+                                          markup and script (as an archive may hold); `browser` on its
+                                          report then proves none of it runs
 
 Expected values come from the run's JSON and reference_results/, and categories from SPEC §7's thresholds;
 nothing here is a number our report code produced.
@@ -248,6 +251,7 @@ def rendered(url, shot=None):
     page.feed(r.stdout)
     check(page.body_attrs.get("data-rendered") == "1", "page scripts did not finish (body data-rendered)")
     check(not page.errors_text.strip(), f"page errors: {page.errors_text.strip()}")
+    check("data-pwned" not in page.body_attrs, f"markup from the run's files ran as script: {page.body_attrs}")
     return page
 
 
@@ -403,10 +407,33 @@ def cmd_refuse(cartography, run_dir, work):
           "a folder that is not a report is never replaced")
 
 
+PWN = "document.body.setAttribute('data-pwned','{}')"
+HOSTILE_TEXT = [f'<img src=x onerror="{PWN.format(1)}">', f"</script><script>{PWN.format(2)}</script><!--",
+                f"<svg onload=\"{PWN.format(3)}\"></svg>"]
+
+
+def cmd_hostile(run_dir, dest):
+    perturbed_copy(run_dir, dest)
+    p = os.path.join(dest, "data/multi_mapper_index.json")
+    index = load(p)
+    for song in index:
+        song["title"] = "".join(HOSTILE_TEXT) + song["title"]
+        song["artist"] = HOSTILE_TEXT[0]
+    with open(p, "w") as f:
+        json.dump(index, f)
+    p = os.path.join(dest, "run_summary.json")
+    summary = load(p)
+    summary["skips"] = [{"stage": "registry", "subject": HOSTILE_TEXT[k], "reason": HOSTILE_TEXT[(k + 1) % 3]}
+                        for k in range(3)] + summary.get("skips", [])
+    summary["warnings"] = [HOSTILE_TEXT[2]]
+    with open(p, "w") as f:
+        json.dump(summary, f)
+
+
 def main(argv):
     cmd, args = argv[0], argv[1:]
     {"pngs": cmd_pngs, "browser": cmd_browser, "tables": cmd_tables, "compare": cmd_compare,
-     "refuse": cmd_refuse}[cmd](*args)
+     "refuse": cmd_refuse, "hostile": cmd_hostile}[cmd](*args)
     if FAILURES:
         print(f"{len(FAILURES)} failures")
         return 1

@@ -359,8 +359,9 @@ def chart_data(ctx):
 
 
 def _script_json(data):
-    # "</" inside a <script> block would end it early; JSON allows the escaped form.
-    return json.dumps(data, allow_nan=False, ensure_ascii=False).replace("</", "<\\/")
+    # "<" only occurs inside JSON strings, where \u003c means the same: no title can close the
+    # <script> block or open a comment in it.
+    return json.dumps(data, allow_nan=False, ensure_ascii=False).replace("<", "\\u003c")
 
 
 def write_page(ctx, out_dir, figures):
