@@ -409,7 +409,7 @@ def cmd_refuse(cartography, run_dir, work):
 
 PWN = "document.body.setAttribute('data-pwned','{}')"
 HOSTILE_TEXT = [f'<img src=x onerror="{PWN.format(1)}">', f"</script><script>{PWN.format(2)}</script><!--",
-                f"<svg onload=\"{PWN.format(3)}\"></svg>"]
+                f"<svg onload=\"{PWN.format(3)}\"></svg>", r"$\undefined{x}^$ 100"]  # the last: TeX for matplotlib
 
 
 def cmd_hostile(run_dir, dest):
@@ -418,13 +418,13 @@ def cmd_hostile(run_dir, dest):
     index = load(p)
     for song in index:
         song["title"] = "".join(HOSTILE_TEXT) + song["title"]
-        song["artist"] = HOSTILE_TEXT[0]
+        song["artist"] = HOSTILE_TEXT[3]  # first in every label, so truncated ones hold it too
     with open(p, "w") as f:
         json.dump(index, f)
     p = os.path.join(dest, "run_summary.json")
     summary = load(p)
-    summary["skips"] = [{"stage": "registry", "subject": HOSTILE_TEXT[k], "reason": HOSTILE_TEXT[(k + 1) % 3]}
-                        for k in range(3)] + summary.get("skips", [])
+    summary["skips"] = [{"stage": "registry", "subject": text, "reason": text} for text in HOSTILE_TEXT] + \
+        summary.get("skips", [])
     summary["warnings"] = [HOSTILE_TEXT[2]]
     with open(p, "w") as f:
         json.dump(summary, f)

@@ -15,7 +15,8 @@ COLORS = {"PERCEPTUAL": "#2b8cbe", "MIXED": "#f0a500", "STYLISTIC": "#d7301f"}
 MAPPER_COLORS = ("#1f77b4", "#e6550d")
 PER_SONG_SHOWN = 15  # songs at each end of the per-song ranking when a run has more than 2×15
 
-plt.rcParams.update({"font.size": 11, "axes.titlesize": 12, "axes.labelsize": 11, "figure.dpi": DPI,
+# Titles and names from the archives are text: "$…$" in a song title is not TeX to typeset.
+plt.rcParams.update({"text.parse_math": False, "font.size": 11, "axes.titlesize": 12, "axes.labelsize": 11, "figure.dpi": DPI,
                      "svg.fonttype": "none", "axes.spines.top": False, "axes.spines.right": False})
 
 
