@@ -52,6 +52,15 @@ void rethrow_if_any(const mpi::communicator& world, std::string error) {
   if (!error.empty()) throw SharedFailure(error);
 }
 
+// Every rank's error (empty: none) reaches every rank; all stop together with the first one.
+void share_errors(const mpi::communicator& world, const std::string& mine) {
+  std::vector<std::string> errors;
+  mpi::all_gather(world, mine, errors);
+  for (size_t r = 0; r < errors.size(); ++r)
+    if (!errors[r].empty())
+      throw SharedFailure(world.size() > 1 ? "rank " + std::to_string(r) + ": " + errors[r] : errors[r]);
+}
+
 class StageClock {
  public:
   void start(const std::string& stage) {
@@ -202,20 +211,8 @@ AnalysisInputs open_analysis(const mpi::communicator& world, const RunOptions& o
   } catch (const std::exception& e) {
     error = e.what();
   }
-  std::vector<std::string> errors;
-  mpi::all_gather(world, error, errors);
-  for (const auto& e : errors)
-    if (!e.empty()) throw SharedFailure(e);
+  share_errors(world, error);
   return in;
-}
-
-// Every rank's error (empty: none) reaches every rank; all stop together with the first one.
-void share_errors(const mpi::communicator& world, const std::string& mine) {
-  std::vector<std::string> errors;
-  mpi::all_gather(world, mine, errors);
-  for (size_t r = 0; r < errors.size(); ++r)
-    if (!errors[r].empty())
-      throw SharedFailure(world.size() > 1 ? "rank " + std::to_string(r) + ": " + errors[r] : errors[r]);
 }
 
 struct GroupResult {
