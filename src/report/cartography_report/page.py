@@ -82,6 +82,20 @@ def missing(text):
 
 # ---- Sections -------------------------------------------------------------------------------
 
+def intro(ctx):
+    s, ta = ctx.run.summary, ctx.head["track_a"]
+    seen = s.get("archives", {}).get("seen", "?")
+    took = s.get("timing", {}).get("total_s")
+    ranks = s.get("timing", {}).get("ranks", ctx.run.attrs.get("ranks", "?"))
+    return (f'<p class="lead">Where several mappers charted the same song, which parts of their charts '
+            f"agree (driven by the music) and which differ (personal style). <b>Track A</b> compares two "
+            f"mappers' charts of a song dimension by dimension on the interpretable 9-dim signal (ONSET … Y); "
+            f"<b>Track B</b> in the 32-dim latent space of a VAE; <b>synthesis</b> maps one onto the other. "
+            f"This run: {seen} archives, {ta['songs']} songs with two or more mappers, {ta['pairs']} mapper pairs"
+            + (f", {took:.1f} s on {ranks} rank{'' if ranks == 1 else 's'}" if isinstance(took, (int, float)) else "")
+            + ".</p>")
+
+
 def run_summary_section(ctx):
     run, s = ctx.run, ctx.run.summary
     ckpt, trained = run.checkpoint_state()
@@ -377,7 +391,7 @@ def write_page(ctx, out_dir, figures):
         f'<header><h1>{e(title)}</h1><p>{e(ctx.run.dir)}</p><p>checkpoint: {e(ckpt)} (trained: {e(trained)})</p></header>',
         f"<nav>{nav}</nav><main>",
         '<pre id="js-errors"></pre>',
-        section("headline", "Headline tables", f'<pre class="tables">{tables_text}</pre>'),
+        section("headline", "What this run found", intro(ctx), f'<pre class="tables">{tables_text}</pre>'),
         run_summary_section(ctx), track_a_section(ctx), track_b_section(ctx), synthesis_section(ctx),
         songs_section(ctx), signal_section(ctx), published_section(ctx), cv_section(ctx),
         figures_section(out_dir, figures), provenance_section(ctx, d3_path), "</main>"]
