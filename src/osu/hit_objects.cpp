@@ -55,9 +55,7 @@ struct LineContext {
       fail(std::string(what) + " " + shown(v) + " is outside ±" + shown(bound) + " (ChartLimits::" + limit + ")");
     return v;
   }
-  double coordinate(std::string_view field, const char* what) const {
-    return within(integer(field, what), limits.max_coordinate, what, "max_coordinate");
-  }
+  double coordinate(double v, const char* what) const { return within(v, limits.max_coordinate, what, "max_coordinate"); }
   double time(double t, const char* what) const { return within(t, limits.max_time_ms, what, "max_time_ms"); }
 };
 
@@ -74,10 +72,10 @@ void check_control_point_count(const LineContext& at, int64_t count, int64_t& ch
 
 // NaN and infinite coordinates are the reference's NaN positions, which the path repairs
 // (SPEC §5); finite ones beyond the coordinate bound are refused.
-double control_coordinate(const LineContext& at, std::string_view field) {
-  const double v = at.number(field, "slider control point coordinate");
-  if (!std::isfinite(v)) return v;
-  return at.within(v, at.limits.max_coordinate, "slider control point coordinate", "max_coordinate");
+void check_control_coordinates(const LineContext& at, const std::vector<Vec2>& points) {
+  for (const Vec2& p : points)
+    for (const double v : {p.x, p.y})
+      if (std::isfinite(v)) at.coordinate(v, "slider control point coordinate");
 }
 
 std::vector<Vec2> control_points(const LineContext& at, Vec2 head, std::string_view curve, int64_t& chart_total) {
@@ -91,7 +89,7 @@ std::vector<Vec2> control_points(const LineContext& at, Vec2 head, std::string_v
     // then fails later or broadcasts into nonsense. We refuse it here (after parsing them,
     // so a bad number is still reported as the reference reports it).
     std::vector<double> xy;
-    for (auto field : fields) xy.push_back(control_coordinate(at, field));
+    for (auto field : fields) xy.push_back(at.number(field, "slider control point coordinate"));
     if (xy.size() != 2) at.fail("slider control point is not x:y: " + quoted(parts[i]));
     points.push_back({xy[0], xy[1]});
   }
@@ -137,7 +135,7 @@ SliderPathBuild path_of(const LineContext& at, std::vector<Vec2> points, double 
 }
 
 // In the reference's order: curve, repeat count, length, the path's own errors, and only then
-// the duration's.
+// the duration's; our bounds once the reference's conversions have passed.
 SliderParse parse_slider(const LineContext& at, const std::vector<std::string_view>& fields, Vec2 head,
                          double t, const ChartTiming& chart, int64_t& chart_control_points) {
   if (fields.size() < 8) at.fail("slider needs curve, repeat count and length fields");
@@ -145,6 +143,7 @@ SliderParse parse_slider(const LineContext& at, const std::vector<std::string_vi
   const SliderTiming active = timing_at(chart.points, t);
   const int64_t slides = slide_count(at, fields[6]);
   const double length = at.number(fields[7], "slider length");
+  check_control_coordinates(at, points);
   auto built = path_of(at, std::move(points), length);
   at.within(length, at.limits.max_slider_length, "slider length", "max_slider_length");
   const double duration = slide_duration(at, length, chart.slider_multiplier, active);
@@ -191,9 +190,13 @@ HitObject parse_one(ParsedHitObjects& out, const LineContext& at, const ChartTim
                     int64_t& chart_control_points) {
   const auto fields = split(at.entry.text, ',');
   if (fields.size() < 5) at.fail("needs x, y, time, type and hitsound fields");
-  const double x = at.coordinate(fields[0], "x"), y = at.coordinate(fields[1], "y");
-  const double t = at.time(at.integer(fields[2], "time"), "time");
+  // The reference's int(float(...)) of all five first, then our bounds.
+  const double x = at.integer(fields[0], "x"), y = at.integer(fields[1], "y");
+  const double t = at.integer(fields[2], "time");
   const double type = at.integer(fields[3], "type"), hitsound = at.integer(fields[4], "hitsound");
+  at.coordinate(x, "x");
+  at.coordinate(y, "y");
+  at.time(t, "time");
   HitObject object;
   object.t = object.end_time = t;
   object.new_combo = low_bits(type, 4) != 0;

@@ -68,6 +68,9 @@ TEST(ChartLimits, CoordinatesOfObjects) {
   EXPECT_EQ(far.line, object_line(text, 1));
   EXPECT_TRUE(rejected_for(parse(objects({"1,-131073,100,1,0"})), "y -131073 is outside"));
   EXPECT_TRUE(rejected_for(parse(objects({"1e24,2,100,5,0"})), "x 1e+24 is outside"));
+  // The reference's own errors first: every field is converted before any bound applies.
+  EXPECT_TRUE(rejected_for(parse(objects({"1e24,nan,100,5,0"})), "y is not finite"));
+  EXPECT_TRUE(rejected_for(parse(objects({"1,2,100,2,0,B|1e24:0|5:5,x,50"})), "repeat count is not an integer"));
   EXPECT_TRUE(rejected_for(parse(objects({"1,2,100,2,0,B|5:5|1e24:3|9:9,1,50"})),
                            "slider control point coordinate 1e+24 is outside"));
   // Non-finite control points stay the reference's NaN positions, which are repaired (SPEC §5).
