@@ -133,12 +133,14 @@ std::vector<Break> parse_breaks(const std::vector<SectionLine>& lines, const std
       const auto v = python_float(field);
       const auto t = v ? python_trunc(*v) : std::nullopt;
       if (!t) throw ChartError(file, entry.line, "break time is not a finite number: '" + std::string(field) + "'");
-      if (!(std::abs(*t) <= limits.max_time_ms))
-        throw ChartError(file, entry.line, "break time " + shown(*t) + " is outside ±" +
-                                               shown(limits.max_time_ms) + " (ChartLimits::max_time_ms)");
       return *t;
     };
-    breaks.push_back({integral(rest.substr(0, second)), integral(rest.substr(second + 1))});
+    const Break b{integral(rest.substr(0, second)), integral(rest.substr(second + 1))};
+    for (const double t : {b.t, b.end})
+      if (!(std::abs(t) <= limits.max_time_ms))
+        throw ChartError(file, entry.line, "break time " + shown(t) + " is outside ±" + shown(limits.max_time_ms) +
+                                               " (ChartLimits::max_time_ms)");
+    breaks.push_back(b);
   }
   return breaks;
 }
