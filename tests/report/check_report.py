@@ -232,7 +232,12 @@ def check_published(page, run_dir):
             got = cells.get(f"{base}.{col}")
             if check(got is not None, f"comparison table lacks {base}.{col}"):
                 check(shown_matches(got[1], want), f"{base}.{col} shows {got[1]}, expected {want}")
-    comp = load(os.path.join(os.path.dirname(page.path), "comparison_with_published.json"))
+    report_dir = os.path.dirname(page.path)
+    comp = load(os.path.join(report_dir, "comparison_with_published.json"))
+    if os.path.abspath(report_dir) == os.path.join(os.path.abspath(run_dir), "report"):
+        # The default report also leaves the comparison among the run's results.
+        check(run_json(run_dir, "results/comparison_with_published.json") == comp,
+              "results/comparison_with_published.json is missing or differs from the report's")
     rows = {(r["section"], r["statistic"]): r for r in comp["rows"]}
     r = rows[("Track A", "ONSET pearson r")]
     check(abs(r["difference"] - (ta["summary"]["ONSET"]["pearson_mean"] - pub["summary"]["ONSET"]["pearson_mean"])) < 1e-12,

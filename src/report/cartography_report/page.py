@@ -209,8 +209,8 @@ def synthesis_section(ctx):
              for link in syn["links"]]
     options = [("main", syn["matrix"])]
     v2 = ctx.run.synthesis_v2
-    parts = [f'<p class="lead">Mean Pearson r between each latent dimension and each interpretable dimension over '
-             f'beatmaps; rows in Track B rank order, coloured by taxonomy. Hover a cell.</p>']
+    parts = ['<p class="lead">Mean Pearson r between each latent dimension and each interpretable dimension over '
+             'beatmaps; rows in Track B rank order, coloured by taxonomy. Hover a cell.</p>']
     if v2:
         f1 = v2["fix1_correlation_comparison"]
         options.append(("upsampled", "v1 (latent repeated 18×)"))

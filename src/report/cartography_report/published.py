@@ -62,8 +62,8 @@ def _track_b_rows(run, pub):
             for key, label in [("full_cosine_mean", "full cosine mean"), ("full_cosine_std", "full cosine std"),
                                ("songs_analyzed", "songs"), ("pairs_compared", "pairs")]]
     rows.append(_row("Track B", f"top {TOP_DIMS} dims by pearson r", _top_dims(tb), _top_dims(pub)))
-    rows.append(_row("Track B", "top dim pearson r", _get(tb, "dim_ranking", )[0]["pearson_mean"] if tb else None,
-                     pub["dim_ranking"][0]["pearson_mean"]))
+    top = lambda t: t["dim_ranking"][0]["pearson_mean"] if t and t["dim_ranking"] else None
+    rows.append(_row("Track B", "top dim pearson r", top(tb), top(pub)))
     for cat in ["perceptual", "mixed", "stylistic"]:
         rows.append(_row("Track B", f"taxonomy: {cat} dims", _get(tb, "taxonomy", cat), pub["taxonomy"][cat]))
     return rows
