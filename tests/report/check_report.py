@@ -164,6 +164,8 @@ class Page(html.parser.HTMLParser):
 
 
 def chrome(args, timeout=120):
+    if not shutil.which(CHROMIUM):
+        sys.exit(f"FAIL: {CHROMIUM} not found (Debian package chromium; scripts/install-deps.sh installs it)")
     return subprocess.run([CHROMIUM] + CHROME_FLAGS + args, capture_output=True, text=True, timeout=timeout)
 
 

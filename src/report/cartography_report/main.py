@@ -109,6 +109,10 @@ def main(argv):
     except RunError as e:
         print(f"error: {e}", file=sys.stderr)
         return 3
+    except OSError as e:
+        # Writing the report (a read-only run folder, a full disk) or reading a file the checks passed.
+        print(f"error: {e.filename or ''}: {e.strerror or e}", file=sys.stderr)
+        return 3
     except (KeyError, IndexError, TypeError, ValueError) as e:
         # Past the layout checks: arrays of cartography.h5 that do not fit the JSON (e.g. a file
         # from another run copied in).
