@@ -387,6 +387,7 @@ def cmd_refuse(cartography, run_dir, work):
                            capture_output=True, text=True)
         return r.returncode, r.stderr
 
+    shutil.rmtree(os.path.join(work, "refused_report"), ignore_errors=True)  # from an earlier build's run
     no_summary = os.path.join(work, "no_summary")
     perturbed_copy(run_dir, no_summary)
     os.remove(os.path.join(no_summary, "run_summary.json"))
