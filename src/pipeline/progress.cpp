@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 
 #include "pipeline/progress_text.hpp"
 
@@ -61,11 +62,19 @@ void Progress::finish() {
   }
 }
 
+// Open MPI gives every rank a pseudo-terminal even when mpirun's own output goes to a file, and
+// Slurm jobs write logs, so under either the bar would fill a log with carriage returns: the bar
+// is for a single process on a real terminal, lines for everything else.
+static bool redraw_in_place() {
+  return isatty(fileno(stdout)) == 1 && !std::getenv("OMPI_COMM_WORLD_SIZE") && !std::getenv("PMI_RANK") &&
+         !std::getenv("SLURM_JOB_ID");
+}
+
 // On a terminal a bar redrawn in place a few times a second; in a log (Slurm output) one plain
 // line per interval, so the file stays readable and small.
 void Progress::print(bool force) {
   auto now = std::chrono::steady_clock::now();
-  static const bool tty = isatty(fileno(stdout)) == 1;
+  static const bool tty = redraw_in_place();
   const double every = tty ? std::min(interval_s_, 0.25) : interval_s_;
   if (!force && std::chrono::duration<double>(now - last_print_).count() < every) return;
   last_print_ = now;

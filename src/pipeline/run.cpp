@@ -33,6 +33,7 @@
 #include "pipeline/records.hpp"
 #include "pipeline/stats_records.hpp"
 #include "pipeline/store_layout.hpp"
+#include "report/report.hpp"
 
 namespace cartography::pipeline {
 namespace fs = std::filesystem;
@@ -418,9 +419,12 @@ void remove_outputs_of_failed_run(const RunOptions& opt) {
 
 }  // namespace
 
-int run_pipeline(const RunOptions& opt) {
+namespace {
+
+int run_ranks(const RunOptions& opt, bool& root) {
   mpi::environment env(mpi::threading::single, true);
   mpi::communicator world;
+  root = world.rank() == 0;
   spdlog::set_pattern(world.size() > 1 ? "[%H:%M:%S rank " + std::to_string(world.rank()) + "] %v" : "[%H:%M:%S] %v");
   try {
     return run_on(world, opt);
@@ -436,6 +440,29 @@ int run_pipeline(const RunOptions& opt) {
     if (world.size() > 1) world.abort(1);
     return 1;
   }
+}
+
+// The report and the headline tables, by rank 0 once every output is complete. It runs after
+// MPI_Finalize: it starts a Python child, and forking inside an MPI process is what some
+// transports forbid. A report that cannot be made is a warning: the results stand without it.
+void report_on_root(const RunOptions& opt) {
+  namespace rep = cartography::report;
+  try {
+    const rep::ReportResult r = rep::write_report(opt.out_dir);
+    std::fputs(rep::headline_tables(opt.out_dir, r.index_html).c_str(), stdout);
+    std::fflush(stdout);
+  } catch (const std::exception& e) {
+    spdlog::warn("no report: {}", e.what());
+  }
+}
+
+}  // namespace
+
+int run_pipeline(const RunOptions& opt) {
+  bool root = false;
+  const int rc = run_ranks(opt, root);
+  if (rc == 0 && root && opt.report) report_on_root(opt);
+  return rc;
 }
 
 }  // namespace cartography::pipeline
