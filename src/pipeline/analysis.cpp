@@ -8,7 +8,6 @@
 #include "pipeline/latent_stage.hpp"
 #include "pipeline/out_dir.hpp"
 #include "pipeline/stats_records.hpp"
-#include "stats/pairs.hpp"
 #include "stats/synthesis.hpp"
 #include "stats/synthesis_v2.hpp"
 #include "stats/track_a.hpp"
@@ -17,43 +16,15 @@
 namespace cartography::pipeline {
 namespace {
 
-std::vector<std::string> member_creators(const GroupOutcome& o) {
-  std::vector<std::string> creators;
-  for (const EncodedMap& m : o.maps) creators.push_back(m.entry.creator.value_or(""));
-  return creators;
-}
-
-stats::EncodingView encoding_view(const EncodedMap& m) { return {m.signal.data(), 9, m.frames}; }
-stats::LatentView latent_view(const EncodedMap& m) { return {m.latent.data(), m.latent_dims, m.latent_frames}; }
-
-GroupRecords group_records(const GroupOutcome& o, bool with_latents) {
-  GroupRecords rec;
-  const auto creators = member_creators(o);
-  // The reference analyses a group only with ≥ 2 distinct creators among its encodings.
-  const bool analysed = stats::distinct_creators(creators) >= 2;
-  if (analysed) {
-    for (const stats::PairKey& key : stats::enumerate_pairs(o.song_group_idx, creators))
-      rec.track_a.push_back(stats::track_a_pair(key, encoding_view(o.maps[size_t(key.member_a)]),
-                                                encoding_view(o.maps[size_t(key.member_b)]), o.target_L));
-  }
-  if (with_latents && analysed) {
-    std::vector<int64_t> lengths;
-    for (const EncodedMap& m : o.maps) lengths.push_back(m.latent_frames);
-    const int64_t n = stats::common_length(lengths);
-    if (n >= stats::kTrackBMinFrames) {
-      for (const stats::PairKey& key : stats::enumerate_pairs(o.song_group_idx, creators))
-        rec.track_b.push_back(stats::track_b_pair(key, latent_view(o.maps[size_t(key.member_a)]),
-                                                  latent_view(o.maps[size_t(key.member_b)]), n));
-      for (size_t i = 0; i < o.maps.size(); ++i)
-        rec.members.push_back(stats::track_b_member(o.song_group_idx, int64_t(i), creators[i], latent_view(o.maps[i]), n));
-    }
-  }
+// The group's encoded maps for the statistics, with their latents when the model made them.
+GroupRecords group_records(const GroupOutcome& o) {
+  std::vector<StatsMember> members;
   for (const EncodedMap& m : o.maps) {
-    std::optional<stats::LatentView> z;
-    if (with_latents && m.latent_frames > 0) z = latent_view(m);
-    rec.beatmaps.push_back(stats::synthesis_beatmap(encoding_view(m), z));
+    StatsMember s{m.entry.creator.value_or(""), stats::EncodingView(m.signal.data(), 9, m.frames), std::nullopt};
+    if (m.latent_frames > 0) s.latent = stats::LatentView(m.latent.data(), m.latent_dims, m.latent_frames);
+    members.push_back(std::move(s));
   }
-  return rec;
+  return group_statistics(o.song_group_idx, members);
 }
 
 bool has_non_finite(const io::Json& j) {
@@ -78,7 +49,7 @@ io::Json analyse_group(AnalysisInputs& in, GroupOutcome& o, GroupTimings& timing
     for (EncodedMap& m : o.maps) in.latent->encode(m, o.skips);
     timings.latent_s += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   }
-  io::Json records = records_to_json(group_records(o, in.latent != nullptr));
+  io::Json records = records_to_json(group_records(o));
   if (!has_non_finite(records)) return records;
   // Finite inputs whose statistics still overflow (products of huge values): the group's maps
   // are left out, each with the reason, rather than poisoning every summary.
@@ -87,7 +58,7 @@ io::Json analyse_group(AnalysisInputs& in, GroupOutcome& o, GroupTimings& timing
                        "a pair statistic of song group " + std::to_string(o.song_group_idx) +
                            " is not finite (values too large); the group's maps are left out"});
   o.maps.clear();
-  return records_to_json(group_records(o, in.latent != nullptr));
+  return records_to_json(group_records(o));
 }
 
 void write_root_outputs(const RunOptions& opt, const std::vector<GroupOutcome>& all,

@@ -20,7 +20,6 @@
 #include <cstdlib>
 
 #include "catalog/index.hpp"
-#include "catalog/failure.hpp"
 #include "pipeline/analysis.hpp"
 #include "pipeline/content_hash.hpp"
 #include "pipeline/dataset.hpp"
@@ -30,6 +29,7 @@
 #include "pipeline/outputs.hpp"
 #include "pipeline/plan.hpp"
 #include "pipeline/progress.hpp"
+#include "pipeline/run_group.hpp"
 #include "pipeline/records.hpp"
 #include "pipeline/stats_records.hpp"
 #include "pipeline/store_layout.hpp"
@@ -216,48 +216,6 @@ AnalysisInputs open_analysis(const mpi::communicator& world, const RunOptions& o
   return in;
 }
 
-struct GroupResult {
-  GroupOutcome outcome;
-  io::Json records;
-  size_t resumed = 0;
-};
-
-// One song group on its owner: reloaded from its progress file when --resume finds one with the
-// same fingerprint, computed otherwise. Bad input never throws out of here: a failure of the
-// group's own work (out of memory, a bug met by odd data) becomes a skip of the group, so one
-// group cannot stop the run. A failed progress-file write is different (the disk is full or
-// gone, and the final writes would fail too): it is returned in `fatal`.
-GroupResult run_one_group(const RunOptions& opt, const std::string& checkpoint_hash, const catalog::SongGroup& group,
-                          int g, AnalysisInputs& analysis, GroupTimings& timings, std::string& fatal) {
-  GroupResult r;
-  std::string fingerprint;
-  try {
-    fingerprint = group_fingerprint(opt, checkpoint_hash, group, g, opt.dataset_dir);
-    std::optional<SavedGroup> saved;
-    if (opt.resume) saved = load_group(opt.out_dir, g, fingerprint, opt.dataset_dir);
-    if (saved) {
-      r.outcome = std::move(saved->outcome);
-      r.records = std::move(saved->records);
-      r.resumed = 1;
-      return r;
-    }
-    r.outcome = process_group(group, g, opt.dataset_dir, &timings, opt.audio_match);
-    r.records = analyse_group(analysis, r.outcome, timings);
-  } catch (const std::exception& e) {
-    r.outcome = GroupOutcome{};
-    r.outcome.song_group_idx = g;
-    r.outcome.skips.push_back({"group", "song group " + std::to_string(g) + " (" + group.match_key + ")",
-                               catalog::failure_reason(e, "analysing the song group")});
-    r.records = records_to_json(GroupRecords{});
-  }
-  try {
-    save_group(opt.out_dir, fingerprint, r.outcome, r.records);
-  } catch (const std::exception& e) {
-    fatal = std::string("cannot save progress: ") + e.what();
-  }
-  return r;
-}
-
 }  // namespace
 
 int run_on(const mpi::communicator& world, const RunOptions& opt) {
@@ -310,9 +268,9 @@ int run_on(const mpi::communicator& world, const RunOptions& opt) {
   for (size_t g = 0; g < plan.groups.size(); ++g) {
     if (plan.owner[g] != world.rank()) continue;
     if (fatal.empty()) {
-      GroupResult r = run_one_group(opt, checkpoint_hash, plan.groups[g], static_cast<int>(g), analysis_inputs,
-                                    timings, fatal);
-      resumed += r.resumed;
+      GroupResult r = run_group(opt, checkpoint_hash, plan.groups[g], static_cast<int>(g), analysis_inputs, timings);
+      fatal = r.save_error;
+      resumed += r.resumed ? 1 : 0;
       log_outcome(r.outcome);
       test_group_delay();
       mine.push_back(std::move(r.outcome));

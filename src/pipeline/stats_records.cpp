@@ -3,11 +3,6 @@
 namespace cartography::pipeline {
 namespace {
 
-template <typename T>
-void move_append(std::vector<T>& to, std::vector<T>& from) {
-  to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
-}
-
 io::Json key_json(const stats::PairKey& k) { return {k.song_group_idx, k.member_a, k.member_b}; }
 stats::PairKey key_from(const io::Json& j) { return {j[0].get<int64_t>(), j[1].get<int64_t>(), j[2].get<int64_t>()}; }
 
@@ -21,13 +16,6 @@ std::optional<stats::Matrix> matrix_from(const io::Json& j) {
 }
 
 }  // namespace
-
-void GroupRecords::append(GroupRecords&& o) {
-  move_append(track_a, o.track_a);
-  move_append(track_b, o.track_b);
-  move_append(members, o.members);
-  move_append(beatmaps, o.beatmaps);
-}
 
 io::Json records_to_json(const GroupRecords& r) {
   io::Json a = io::Json::array(), b = io::Json::array(), members = io::Json::array(), maps = io::Json::array();

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "io/json.hpp"
+#include "pipeline/group_statistics.hpp"
 #include "stats/json_compare.hpp"
 #include "stats/npz.hpp"
 #include "stats/synthesis.hpp"
@@ -53,62 +54,30 @@ class CorpusSmallParity : public ::testing::Test {
     return LatentView(a.data, a.shape.at(0), a.shape.at(1));
   }
 
-  // Manifest positions per song, songs ascending, members in manifest order.
-  static std::map<int64_t, std::vector<size_t>> groups() {
-    std::map<int64_t, std::vector<size_t>> out;
-    for (size_t i = 0; i < entries_.size(); ++i) out[entries_[i].song_group_idx].push_back(i);
-    return out;
-  }
-
-  static std::vector<std::string> creators_of(const std::vector<size_t>& members) {
-    std::vector<std::string> out;
-    for (size_t m : members) out.push_back(entries_[m].creator);
-    return out;
-  }
-
-  static TrackASummary track_a() {
-    std::vector<TrackAPair> pairs;
-    for (const auto& [song, members] : groups()) {
-      const auto creators = creators_of(members);
-      if (distinct_creators(creators) < 2) continue;
-      std::vector<int64_t> lengths;
-      for (size_t m : members) lengths.push_back(encoding(entries_[m].key).length);
-      const int64_t n = common_length(lengths);
-      for (const auto& key : enumerate_pairs(song, creators))
-        pairs.push_back(track_a_pair(key, encoding(entries_[members[size_t(key.member_a)]].key),
-                                     encoding(entries_[members[size_t(key.member_b)]].key), n));
+  // Every group through the pipeline's own per-group function, songs ascending, members in
+  // manifest order (the manifest lists songs ascending, so the synthesis records keep its order).
+  static pipeline::GroupRecords records() {
+    std::map<int64_t, std::vector<size_t>> groups;
+    for (size_t i = 0; i < entries_.size(); ++i) groups[entries_[i].song_group_idx].push_back(i);
+    pipeline::GroupRecords all;
+    for (const auto& [song, members] : groups) {
+      std::vector<pipeline::StatsMember> group;
+      for (size_t m : members) {
+        const Entry& e = entries_[m];
+        group.push_back({e.creator, encoding(e.key), std::nullopt});
+        if (latents_.count(e.key)) group.back().latent = latent(e.key);
+      }
+      all.append(pipeline::group_statistics(song, group));
     }
-    return summarize_track_a(pairs);
+    return all;
   }
 
+  static TrackASummary track_a() { return summarize_track_a(records().track_a); }
   static TrackBSummary track_b() {
-    std::vector<TrackBPair> pairs;
-    std::vector<TrackBMember> records;
-    for (const auto& [song, members] : groups()) {
-      const auto creators = creators_of(members);
-      std::vector<int64_t> lengths;
-      for (size_t m : members) lengths.push_back(latent(entries_[m].key).length);
-      const int64_t n = common_length(lengths);
-      if (distinct_creators(creators) < 2 || n < kTrackBMinFrames) continue;
-      for (const auto& key : enumerate_pairs(song, creators))
-        pairs.push_back(track_b_pair(key, latent(entries_[members[size_t(key.member_a)]].key),
-                                     latent(entries_[members[size_t(key.member_b)]].key), n));
-      for (size_t m = 0; m < members.size(); ++m)
-        records.push_back(track_b_member(song, int64_t(m), creators[m],
-                                         latent(entries_[members[m]].key), n));
-    }
-    return summarize_track_b(pairs, records);
+    const auto r = records();
+    return summarize_track_b(r.track_b, r.members);
   }
-
-  static std::vector<BeatmapSynthesis> beatmaps() {
-    std::vector<BeatmapSynthesis> out;
-    for (const auto& e : entries_) {
-      std::optional<LatentView> z;
-      if (latents_.count(e.key)) z = latent(e.key);
-      out.push_back(synthesis_beatmap(encoding(e.key), z));
-    }
-    return out;
-  }
+  static std::vector<BeatmapSynthesis> beatmaps() { return records().beatmaps; }
 
   static inline std::vector<Entry> entries_;
   static inline std::map<std::string, io::NpyArray<double>> encodings_;

@@ -2,6 +2,7 @@
 // (make_expected.py): pair selection, per-pair values and the summary JSON.
 #include <gtest/gtest.h>
 
+#include "pipeline/group_statistics.hpp"
 #include "stats/group_fixture.hpp"
 #include "stats/json_compare.hpp"
 #include "stats/track_a.hpp"
@@ -11,17 +12,15 @@ namespace {
 
 const std::string kData = CARTO_TEST_DATA;
 
-// What the pipeline does per group, written here the way the pipeline engineer will.
+// Through the pipeline's own per-group function: the pairs it selects are the ones checked here.
 std::vector<TrackAPair> all_pairs(const std::vector<testing::Group<testing::Encoding>>& groups) {
-  std::vector<TrackAPair> pairs;
+  pipeline::GroupRecords records;
   for (const auto& g : groups) {
-    if (distinct_creators(g.creators) < 2) continue;
-    const int64_t n = common_length(g.lengths());
-    for (const auto& key : enumerate_pairs(g.song_group_idx, g.creators))
-      pairs.push_back(track_a_pair(key, g.signals[size_t(key.member_a)].view,
-                                   g.signals[size_t(key.member_b)].view, n));
+    std::vector<EncodingView> encodings;
+    for (const auto& s : g.signals) encodings.push_back(s.view);
+    records.append(pipeline::track_a_records(g.song_group_idx, g.creators, encodings));
   }
-  return pairs;
+  return records.track_a;
 }
 
 class TrackATest : public ::testing::Test {

@@ -2,6 +2,7 @@
 // (make_expected.py).
 #include <gtest/gtest.h>
 
+#include "pipeline/group_statistics.hpp"
 #include "stats/group_fixture.hpp"
 #include "stats/json_compare.hpp"
 #include "stats/track_b.hpp"
@@ -11,24 +12,16 @@ namespace {
 
 const std::string kData = CARTO_TEST_DATA;
 
-struct Gathered {
-  std::vector<TrackBPair> pairs;
-  std::vector<TrackBMember> members;
-};
-
-Gathered gather(const std::vector<testing::Group<testing::Latent>>& groups) {
-  Gathered out;
+// Through the pipeline's own per-group function: the pairs and members it makes are the ones
+// checked here.
+pipeline::GroupRecords gather(const std::vector<testing::Group<testing::Latent>>& groups) {
+  pipeline::GroupRecords records;
   for (const auto& g : groups) {
-    const int64_t n = common_length(g.lengths());
-    if (distinct_creators(g.creators) < 2 || n < kTrackBMinFrames) continue;
-    for (const auto& key : enumerate_pairs(g.song_group_idx, g.creators))
-      out.pairs.push_back(track_b_pair(key, g.signals[size_t(key.member_a)].view,
-                                       g.signals[size_t(key.member_b)].view, n));
-    for (size_t m = 0; m < g.signals.size(); ++m)
-      out.members.push_back(
-          track_b_member(g.song_group_idx, int64_t(m), g.creators[m], g.signals[m].view, n));
+    std::vector<LatentView> latents;
+    for (const auto& s : g.signals) latents.push_back(s.view);
+    records.append(pipeline::track_b_records(g.song_group_idx, g.creators, latents));
   }
-  return out;
+  return records;
 }
 
 class TrackBTest : public ::testing::Test {
@@ -40,14 +33,14 @@ class TrackBTest : public ::testing::Test {
   }
   nlohmann::ordered_json fixture_;
   std::vector<testing::Group<testing::Latent>> groups_;
-  Gathered gathered_;
+  pipeline::GroupRecords gathered_;
 };
 
 TEST_F(TrackBTest, PerPairValuesMatchNumpy) {
   const auto& expected = fixture_.at("pairs");
-  ASSERT_EQ(gathered_.pairs.size(), expected.size());
+  ASSERT_EQ(gathered_.track_b.size(), expected.size());
   for (size_t i = 0; i < expected.size(); ++i) {
-    const auto& p = gathered_.pairs[i];
+    const auto& p = gathered_.track_b[i];
     EXPECT_EQ(p.key.song_group_idx, expected[i].at("song_group_idx").get<int64_t>());
     EXPECT_EQ(p.key.member_a, expected[i].at("member_a").get<int64_t>());
     EXPECT_EQ(p.key.member_b, expected[i].at("member_b").get<int64_t>());
@@ -80,7 +73,7 @@ TEST_F(TrackBTest, BetweenCreatorVarianceIsFloat32BitExact) {
 }
 
 TEST_F(TrackBTest, ResultsJsonMatchesNumpy) {
-  const auto summary = summarize_track_b(gathered_.pairs, gathered_.members);
+  const auto summary = summarize_track_b(gathered_.track_b, gathered_.members);
   const auto json = to_json(summary);
   EXPECT_GT(testing::expect_json_near(json, fixture_.at("expected"), 1e-6), 400);
   // Float32 accumulation emulated exactly; the ranking is by float64 means.
@@ -90,7 +83,7 @@ TEST_F(TrackBTest, ResultsJsonMatchesNumpy) {
 }
 
 TEST_F(TrackBTest, RankingIsStableByMeanPearsonDescending) {
-  const auto s = summarize_track_b(gathered_.pairs, gathered_.members);
+  const auto s = summarize_track_b(gathered_.track_b, gathered_.members);
   ASSERT_EQ(s.ranking.size(), s.dims.size());
   for (size_t i = 1; i < s.ranking.size(); ++i) {
     const auto& prev = s.dims[s.ranking[i - 1]];
