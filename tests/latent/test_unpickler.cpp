@@ -84,7 +84,7 @@ TEST(Unpickler, NamesUnknownOpcodesAndTheirOffset) {
 }
 
 TEST(Unpickler, RefusesMalformedStreams) {
-  EXPECT_TRUE(contains(error_of(std::string("\x80\x02X\x10\x00\x00\x00ab", 9)), "truncated"));
+  EXPECT_TRUE(contains(error_of(std::string("\x80\x02X\x10\x00\x00\x00" "ab", 9)), "truncated"));
   EXPECT_TRUE(contains(error_of(std::string("\x80\x02K\x01", 4)), "truncated"));  // no STOP
   EXPECT_TRUE(contains(error_of(std::string("\x80\x02s.", 4)), "underflow"));
   EXPECT_TRUE(contains(error_of(std::string("\x80\x02h\x07.", 5)), "memo entry 7 is missing"));
