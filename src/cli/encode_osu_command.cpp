@@ -18,6 +18,7 @@
 #include "cli/command.hpp"
 #include "encode/signal_encoder.hpp"
 #include "io/npy.hpp"
+#include "io/output_file.hpp"
 #include "osu/beatmap.hpp"
 
 namespace cartography::cli {
@@ -78,6 +79,7 @@ int encode_osu(EncodeOsuOptions o) {
   const std::string temporary = o.out + ".tmp";
   std::error_code ignored;
   try {
+    io::temporary_for(o.out);  // before any work: a device or FIFO at --out is refused
     const osu::Beatmap beatmap = osu::read_beatmap(o.chart);
     for (const auto& repair : beatmap.repairs())
       std::cerr << "cartography encode-osu: warning: " << osu::describe(repair, beatmap.source_name()) << "\n";

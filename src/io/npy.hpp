@@ -4,6 +4,9 @@
 // Header-only with no dependencies so that src/latent can use it when built alone.
 #pragma once
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>
@@ -58,8 +61,14 @@ template <typename T>
 class NpyWriter {
  public:
   NpyWriter(const std::string& path, std::vector<int64_t> shape) : path_(path) {
-    file_ = std::fopen(path.c_str(), "wb");
-    if (!file_) throw NpyError("cannot open " + path + " for writing: " + std::strerror(errno));
+    // O_NOFOLLOW: a symbolic link planted at a temporary's name must not be written through.
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+    file_ = fd < 0 ? nullptr : ::fdopen(fd, "wb");
+    if (!file_) {
+      const int err = errno;
+      if (fd >= 0) ::close(fd);
+      throw NpyError("cannot open " + path + " for writing: " + std::strerror(err));
+    }
     std::string header = npy_header(npy_descr<T>(), shape);
     header_bytes_ = static_cast<int64_t>(header.size());
     const auto n = checked::product<int64_t>(shape);

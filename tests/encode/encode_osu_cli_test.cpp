@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include "encode/fixture_names.hpp"
@@ -138,6 +139,31 @@ TEST_F(EncodeOsuCli, UnwritableOutputLeavesNothing) {
   EXPECT_EQ(count_lines(result.stderr_text), 1) << result.stderr_text;
   EXPECT_FALSE(fs::exists(target));
   EXPECT_FALSE(fs::exists(target + ".tmp"));
+}
+
+// rename() would replace the node itself (as root, `--out /dev/full` became a regular file).
+TEST_F(EncodeOsuCli, OutputThatIsAFifoIsRefusedAndLeftAlone) {
+  const std::string target = out("fifo.npy");
+  ASSERT_EQ(::mkfifo(target.c_str(), 0600), 0);
+  const auto result = run_encode_osu(quote(osu_fixture("ppy-osu__basic__completed.osu")) + " --frames 10 --out " + quote(target));
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_EQ(count_lines(result.stderr_text), 1) << result.stderr_text;
+  EXPECT_NE(result.stderr_text.find("is a FIFO"), std::string::npos) << result.stderr_text;
+  EXPECT_TRUE(fs::is_fifo(fs::symlink_status(target)));
+  EXPECT_FALSE(fs::exists(fs::symlink_status(target + ".tmp")));
+}
+
+// A link planted at the temporary's name (a shared folder) must not be written through.
+TEST_F(EncodeOsuCli, LinkPlantedAtTheTemporaryIsNotFollowed) {
+  const std::string victim = write_chart("victim.txt", "precious"), target = out("x.npy");
+  fs::create_symlink(victim, target + ".tmp");
+  const auto result = run_encode_osu(quote(osu_fixture("ppy-osu__basic__completed.osu")) + " --frames 10 --out " + quote(target));
+  ASSERT_EQ(result.exit_code, 0) << result.stderr_text;
+  std::ifstream in(victim);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(text, "precious");
+  EXPECT_TRUE(fs::is_regular_file(fs::symlink_status(target)));
+  EXPECT_EQ(io::read_npy<double>(target).shape, (std::vector<int64_t>{9, 10}));
 }
 
 TEST_F(EncodeOsuCli, NegativeFramesIsAUsageError) {

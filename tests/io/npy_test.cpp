@@ -166,5 +166,19 @@ TEST(NpyWriter, ShapeWhoseSizeOverflowsIsRefused) {
   fs::remove(path);
 }
 
+TEST(NpyWriter, SymbolicLinkIsNotWrittenThrough) {
+  const std::string target = temp_path("link_target.txt"), link = temp_path("link.npy");
+  std::ofstream(target) << "precious";
+  fs::remove(link);
+  fs::create_symlink(target, link);
+  const std::vector<double> x = {1.0, 2.0};
+  EXPECT_THROW(write_npy<double>(link, {2}, x.data()), NpyError);
+  std::ifstream in(target);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(text, "precious");
+  fs::remove(link);
+  fs::remove(target);
+}
+
 }  // namespace
 }  // namespace cartography::io

@@ -1,5 +1,6 @@
 // `cartography encode-latent` end to end: the program loads the latent plugin, reads a
 // (9, L) float64 .npy, writes (D, ceil(L/18)) float32 equal to the reference's latents.
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <algorithm>
@@ -167,4 +168,18 @@ TEST(EncodeLatentCli, InputFileProblemsNameTheFileAndTheProblem) {
     EXPECT_EQ(cartography::io::read_npy<float>(p("z32.npy")).data, cartography::io::read_npy<float>(p("z64.npy")).data);
   }
   EXPECT_FALSE(fs::exists(p("z.npy")));
+}
+
+TEST(EncodeLatentCli, OutputThatIsAFifoIsRefusedBeforeTheModelRuns) {
+  // rename() would replace the node (as root, `--out /dev/full` became a regular file).
+  if (!fs::exists(kProgram)) GTEST_SKIP() << kProgram << "is not built yet";
+  Paths p;
+  const std::vector<double> ok(9 * 100, 0.0);
+  cartography::io::write_npy<double>(p("x.npy"), {9, 100}, ok.data());
+  ASSERT_EQ(::mkfifo(p("z.npy").c_str(), 0600), 0);
+  const CliRun r = run("encode-latent " + p("x.npy") + " --checkpoint " + checkpoint_path("tiny") + " --out " + p("z.npy"));
+  EXPECT_EQ(r.status, 1);
+  EXPECT_TRUE(contains(r.err, "z.npy is a FIFO, not a regular file")) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_TRUE(fs::is_fifo(fs::symlink_status(p("z.npy"))));
 }

@@ -1,0 +1,51 @@
+// A single-file output (`encode-osu --out x.npy`, `encode-latent --out z.npy`) is written to
+// <out>.tmp and renamed to <out> once complete. rename() replaces whatever directory entry is at
+// <out>: run as root, `--out /dev/full` turned the device node into a regular file, and a FIFO or
+// socket was replaced the same way. A symbolic link planted at <out>.tmp (in a shared folder such
+// as /tmp) was written through, overwriting its target. temporary_for() refuses the first and
+// removes the second before anything is written; NpyWriter opens with O_NOFOLLOW for the rest.
+#pragma once
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+
+namespace cartography::io {
+
+class OutputError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+namespace output_detail {
+inline const char* kind_of(mode_t mode) {
+  if (S_ISDIR(mode)) return "a folder";
+  if (S_ISFIFO(mode)) return "a FIFO";
+  if (S_ISCHR(mode)) return "a character device";
+  if (S_ISBLK(mode)) return "a block device";
+  if (S_ISSOCK(mode)) return "a socket";
+  return "not a plain file";
+}
+}  // namespace output_detail
+
+// The temporary <out>.tmp, with nothing at its name. Throws OutputError naming the path when
+// <out> exists and is neither a regular file nor a symbolic link (rename replaces a link, never
+// its target), or when a stale temporary cannot be removed (a folder there is not removed).
+inline std::string temporary_for(const std::string& out) {
+  struct stat st {};
+  if (::lstat(out.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode))
+    throw OutputError(out + " is " + output_detail::kind_of(st.st_mode) +
+                      ", not a regular file: it would be replaced by the output");
+  const std::string temporary = out + ".tmp";
+  if (::lstat(temporary.c_str(), &st) != 0) return temporary;
+  if (S_ISDIR(st.st_mode)) throw OutputError(temporary + " is a folder (the temporary name of the output)");
+  if (::unlink(temporary.c_str()) != 0)
+    throw OutputError("cannot remove the stale temporary " + temporary + ": " + std::strerror(errno));
+  return temporary;
+}
+
+}  // namespace cartography::io
