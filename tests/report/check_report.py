@@ -21,6 +21,7 @@ import re
 import shutil
 import subprocess
 import sys
+from stat import S_ISFIFO
 
 import numpy as np
 
@@ -379,6 +380,27 @@ def cmd_compare(cartography, run_dir, work):
     check(rc == 1 and "track_a/pearson" in out, f"compare with a perturbed per-pair value: exit {rc}")
     rc, out = compare(cartography, run_dir, os.path.join(work, "no_such_run"))
     check(rc not in (0, 1) and "no_such_run" in out, f"compare with a missing run: exit {rc} {out[-200:]}")
+    # NaN passed a range check (comparisons with NaN are false): no number could differ then.
+    for bad in ("nan", "inf", "-1", "1e400"):
+        rc, out = compare(cartography, run_dir, json_copy, f"--tol={bad}")
+        check(rc not in (0, 1) and "--tol" in out, f"compare --tol {bad}: exit {rc} {out[-200:]}")
+    # A FIFO as --out blocked the writer forever; it must be refused and left as it is.
+    fifo = os.path.join(work, "compare_out.fifo")
+    if os.path.lexists(fifo):
+        os.unlink(fifo)
+    os.mkfifo(fifo)
+    try:
+        r = subprocess.run([cartography, "compare", run_dir, run_dir, "--out", fifo], capture_output=True,
+                           text=True, timeout=120)
+        check(r.returncode == 2 and "compare_out.fifo" in r.stderr and "not a regular file" in r.stderr,
+              f"compare --out <FIFO>: exit {r.returncode} {r.stderr[-200:]}")
+    except subprocess.TimeoutExpired:
+        check(False, "compare --out <FIFO> blocked")
+    check(S_ISFIFO(os.lstat(fifo).st_mode), "the FIFO given as --out is left in place")
+    side = os.path.join(work, "side_by_side.json")
+    rc, _ = compare(cartography, run_dir, run_dir, "--out", side)
+    check(rc == 0 and json.load(open(side))["tolerance"] == 1e-9 and not os.path.exists(side + ".partial"),
+          "compare --out writes the side-by-side JSON and no temporary")
 
 
 def cmd_refuse(cartography, run_dir, work):
