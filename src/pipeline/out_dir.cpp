@@ -37,6 +37,8 @@ void remove_previous_outputs(const std::string& out_dir, bool keep_progress) {
   }
   remove_path(out / (kStore + ".partial"), false);
   remove_path(out / kReport, true);
+  remove_path(out / kReportComparison, false);
+  remove_path(out / (kReportComparison + ".partial"), false);
   if (!keep_progress) remove_path(out / kProgress, true);
   for (const char* folder : {"results/track_a", "results/track_b", "results/synthesis", "results", "data"})
     remove_if_empty(out / folder);

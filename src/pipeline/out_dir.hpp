@@ -22,12 +22,16 @@ inline const std::string kStore = "cartography.h5";
 inline const std::string kSummary = "run_summary.json";
 inline const std::string kProgress = "progress";  // resume files (kept by --resume)
 inline const std::string kReport = "report";      // the report stage's folder (removed whole)
+// The report stage's copy of its comparison beside the results: left by an earlier reported run,
+// it compared the published numbers with that run's, not this one's.
+inline const std::string kReportComparison = "results/comparison_with_published.json";
 
 // Every file above (relative to --out), with the folders they live in.
 const std::vector<std::string>& every_file();
 
 // Removes, under out_dir, every file of every_file() and its temporaries (<file>.tmp,
-// cartography.h5.partial), the report folder, and (unless keep_progress) the progress folder;
+// cartography.h5.partial), the report folder and its comparison copy (and that copy's
+// .partial), and (unless keep_progress) the progress folder;
 // then the folders of ours that are left empty. Throws std::runtime_error naming the path and
 // the OS's reason when something cannot be removed.
 void remove_previous_outputs(const std::string& out_dir, bool keep_progress);

@@ -102,6 +102,8 @@ TEST_F(Scratch, EarlierOutputsAreRemovedAndNothingElse) {
   }
   write("cartography.h5.partial", "old");
   write("report/index.html", "old");
+  write("results/comparison_with_published.json", "old");  // the report's copy: stale otherwise
+  write("results/comparison_with_published.json.partial", "old");
   write("progress/group_0.cbor", "old");
   write("notes.txt", "user");
   write("data/mine.json", "user");
