@@ -30,6 +30,14 @@ std::vector<fs::path> candidate_paths(const std::string& file) {
   return out;
 }
 
+// libgomp (libtorch's OpenMP) spin-waits between parallel regions by default: on a node where
+// another process holds a core, a spinning thread burns the time slice its partner needs, and the
+// latent stage of one process with 2 threads measured 5-15 s instead of 0.75 s on 36 maps
+// (bench/latent/time_latent_loaded.sh). Threads that wait passively lose nothing when alone.
+// libgomp reads the policy once, when it is loaded (as a dependency of a plugin), so it is set
+// here, before any dlopen; a policy the user chose is kept.
+void prefer_passive_openmp_waiting() { setenv("OMP_WAIT_POLICY", "PASSIVE", /*overwrite=*/0); }
+
 }  // namespace
 
 void* open_plugin(const std::string& name) {
@@ -37,6 +45,7 @@ void* open_plugin(const std::string& name) {
   static std::map<std::string, void*> handles;
   std::lock_guard<std::mutex> lock(mutex);
   if (auto it = handles.find(name); it != handles.end()) return it->second;
+  prefer_passive_openmp_waiting();
   const std::string file = "libcartography_" + name + ".so";
   std::string errors;
   for (const fs::path& path : candidate_paths(file)) {

@@ -26,21 +26,37 @@ namespace {
 constexpr int64_t kDefaultCpuWindowSteps = 2048;
 constexpr int64_t kDefaultCudaWindowSteps = 8192;
 
-// Setting up the model is hundreds of small tensor ops; with several OpenMP threads each one
-// pays a thread rendezvous, which on a busy machine costs milliseconds (measured: 2 s instead of
-// 0.15 s to load the full-size model on 2 shared cores). Run the setup on one thread.
-class SerialSection {
+// Intra-op threads for a piece of work, restored afterwards. Each parallel region ends in a
+// rendezvous of its threads; on a shared node a partner thread may wait a whole time slice for
+// its core, so a region pays off only when it holds enough work.
+class ScopedThreads {
  public:
-  SerialSection() : saved_(at::get_num_threads()) {
-    if (saved_ > 1) at::set_num_threads(1);
+  explicit ScopedThreads(int threads) : saved_(at::get_num_threads()) {
+    if (threads != saved_) at::set_num_threads(threads);
   }
-  ~SerialSection() {
-    if (saved_ > 1) at::set_num_threads(saved_);
+  ~ScopedThreads() {
+    if (at::get_num_threads() != saved_) at::set_num_threads(saved_);
   }
+  ScopedThreads(const ScopedThreads&) = delete;
+  ScopedThreads& operator=(const ScopedThreads&) = delete;
 
  private:
   int saved_;
 };
+
+// Setting up the model is hundreds of small tensor ops; with several OpenMP threads each one
+// pays a thread rendezvous, which on a busy machine costs milliseconds (measured: 2 s instead of
+// 0.15 s to load the full-size model on 2 shared cores). Run the setup on one thread.
+struct SerialSection : ScopedThreads {
+  SerialSection() : ScopedThreads(1) {}
+};
+
+// Work (input frames x trunk width) that earns one more intra-op thread: a window of the
+// published model (H = 360) gets a second thread from 8,192 frames (about 50 s of music), the
+// small test models (H = 48) from about 61,000. Below that the parallel regions of a forward
+// pass (several per layer) cost more in rendezvous than they save: `encode-latent` of vae_small
+// on 2,000 to 120,000 frames was no faster with 2 threads than with 1 on a shared 2-core machine.
+constexpr int64_t kWorkPerThread = 8192 * 360;
 
 // One window of work: the latent steps [core_begin, core_end) of map `map`, computed from the
 // input frames [window_begin, window_end) (padded-frame coordinates).
@@ -55,6 +71,7 @@ class TorchLatentEncoder final : public LatentEncoder {
   explicit TorchLatentEncoder(const LatentOptions& options) {
     if (!options.checkpoint || !*options.checkpoint) throw std::runtime_error("no checkpoint given");
     if (options.threads > 0) at::set_num_threads(options.threads);
+    threads_ = at::get_num_threads();
     device_ = pick_device(options);
     SerialSection serial;
     const Checkpoint checkpoint(options.checkpoint);
@@ -66,6 +83,7 @@ class TorchLatentEncoder final : public LatentEncoder {
 
   TorchLatentEncoder(const LatentArchitecture& arch, uint64_t seed, const LatentOptions& options) {
     if (options.threads > 0) at::set_num_threads(options.threads);
+    threads_ = at::get_num_threads();
     device_ = pick_device(options);
     SerialSection serial;
     arch_ = arch;
@@ -213,6 +231,7 @@ class TorchLatentEncoder final : public LatentEncoder {
     }
     at::Tensor out;  // [T/chunk, 2D]: mu columns then logvar columns
     if (fused_) {
+      ScopedThreads threads(threads_for(T));
       out = fused_->forward(x, bounds);
     } else {
       const int64_t n = end - begin, len = T / n;  // equal lengths: a batch along B
@@ -234,6 +253,13 @@ class TorchLatentEncoder final : public LatentEncoder {
     }
   }
 
+  // Intra-op threads for `frames` input frames on the CPU: by the work, at most as configured.
+  int threads_for(int64_t frames) const {
+    const int64_t wanted = std::max<int64_t>(1, frames * arch_.h_dim / kWorkPerThread);
+    return static_cast<int>(std::min<int64_t>(threads_, wanted));
+  }
+
+  int threads_ = 1;  // intra-op threads as configured (LatentOptions::threads, or libtorch's default)
   at::Device device_{at::kCPU};
   LatentArchitecture arch_;
   LatentModel model_{nullptr};

@@ -6,6 +6,7 @@
 #include "pipeline/run.hpp"
 
 #include <spdlog/spdlog.h>
+#include <sched.h>
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -196,6 +197,18 @@ void test_group_delay() {
   if (ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(ms));
 }
 
+// The node's cores shared among its ranks, and never more than this process may run on (a rank
+// that mpirun or srun bound to one core sees one in its affinity mask): more threads than cores
+// only wait for each other. The latent stage lowers it further for small maps.
+int intra_op_threads(int ranks_on_node) {
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  int allowed = cores;
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof set, &set) == 0) allowed = std::max(1, CPU_COUNT(&set));
+  return std::max(1, std::min(allowed, cores / std::max(1, ranks_on_node)));
+}
+
 // The latent model on every rank, each with its share of the node's cores; a rank that cannot
 // open it stops the whole run with the reason (the same on every rank, usually).
 AnalysisInputs open_analysis(const mpi::communicator& world, const RunOptions& opt) {
@@ -204,11 +217,10 @@ AnalysisInputs open_analysis(const mpi::communicator& world, const RunOptions& o
   int ranks_on_node = 1;
   MPI_Comm_size(node, &ranks_on_node);
   MPI_Comm_free(&node);
-  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   AnalysisInputs in;
   std::string error;
   try {
-    in = prepare_analysis(opt, std::max(1, cores / ranks_on_node));
+    in = prepare_analysis(opt, intra_op_threads(ranks_on_node));
   } catch (const std::exception& e) {
     error = e.what();
   }
