@@ -7,6 +7,7 @@
 
 #include "osz/archive.hpp"
 #include "pipeline/content_hash.hpp"
+#include "pipeline/file_kind.hpp"
 #include "pipeline/records.hpp"
 #include "pipeline/stage_calls.hpp"
 
@@ -17,6 +18,50 @@ namespace {
 
 // Bumped whenever what a progress file holds, or how a group is computed, changes meaning.
 constexpr const char* kProgressFormat = "cartography-progress/2 0.1.0";
+
+// A progress file is read back from --out, where a damaged disk, a killed copy or another user
+// may have left anything. nlohmann's CBOR reader recurses once per nesting level (200 KB of
+// nested arrays overflowed the stack: a segfault of the whole run); ours nest a few levels.
+constexpr int kMaxProgressNesting = 64;
+
+// The DOM builder of nlohmann, refusing (returning false) past kMaxProgressNesting levels.
+class NestingLimitedReader {
+ public:
+  explicit NestingLimitedReader(io::Json& result) : dom_(result, true) {}
+  bool null() { return dom_.null(); }
+  bool boolean(bool v) { return dom_.boolean(v); }
+  bool number_integer(io::Json::number_integer_t v) { return dom_.number_integer(v); }
+  bool number_unsigned(io::Json::number_unsigned_t v) { return dom_.number_unsigned(v); }
+  bool number_float(io::Json::number_float_t v, const io::Json::string_t& s) { return dom_.number_float(v, s); }
+  bool string(io::Json::string_t& v) { return dom_.string(v); }
+  bool binary(io::Json::binary_t& v) { return dom_.binary(v); }
+  bool start_object(std::size_t n) { return ++depth_ <= kMaxProgressNesting && dom_.start_object(n); }
+  bool key(io::Json::string_t& k) { return dom_.key(k); }
+  bool end_object() { return --depth_, dom_.end_object(); }
+  bool start_array(std::size_t n) { return ++depth_ <= kMaxProgressNesting && dom_.start_array(n); }
+  bool end_array() { return --depth_, dom_.end_array(); }
+  template <typename Exception>
+  bool parse_error(std::size_t position, const std::string& token, const Exception& e) {
+    return dom_.parse_error(position, token, e);
+  }
+
+ private:
+  nlohmann::detail::json_sax_dom_parser<io::Json> dom_;
+  int depth_ = 0;
+};
+
+// The saved group's CBOR, when the file is a regular file (a FIFO there blocked the run, a link
+// to /dev/zero was read until memory ran out) that parses within the nesting bound.
+std::optional<io::Json> read_progress_file(const std::string& path) {
+  if (not_a_regular_file(path)) return std::nullopt;
+  std::ifstream f(path, std::ios::binary);
+  if (!f) return std::nullopt;
+  const std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  io::Json j;
+  NestingLimitedReader reader(j);
+  if (!io::Json::sax_parse(bytes, &reader, nlohmann::detail::input_format_t::cbor)) return std::nullopt;
+  return j;
+}
 
 std::string group_file(const std::string& out_dir, int idx) {
   return progress_dir(out_dir) + "/group_" + std::to_string(idx) + ".cbor";
@@ -84,11 +129,10 @@ void save_group(const std::string& out_dir, const std::string& fingerprint, cons
 
 std::optional<SavedGroup> load_group(const std::string& out_dir, int idx, const std::string& fingerprint,
                                      const std::string& dataset_dir) {
-  std::ifstream f(group_file(out_dir, idx), std::ios::binary);
-  if (!f) return std::nullopt;
-  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
   try {
-    io::Json j = io::Json::from_cbor(bytes);
+    const std::optional<io::Json> read = read_progress_file(group_file(out_dir, idx));
+    if (!read) return std::nullopt;
+    const io::Json& j = *read;
     if (j.at("fingerprint").get<std::string>() != fingerprint) return std::nullopt;
     SavedGroup saved{outcome_from_metadata(j.at("outcome")), j.at("records")};
     const auto& arrays = j.at("arrays");

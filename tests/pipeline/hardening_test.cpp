@@ -2,6 +2,7 @@
 // option that changes a result, the outputs of an earlier run removed (and nothing else), and
 // the non-finite guard that keeps poisoned maps out of the statistics.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -122,6 +123,18 @@ TEST_F(Scratch, EarlierOutputsAreRemovedAndNothingElse) {
   out_files::remove_previous_outputs(dir_.string(), /*keep_progress=*/false);
   EXPECT_FALSE(fs::exists(dir_ / "progress"));
   EXPECT_TRUE(fs::exists(dir_ / "notes.txt"));
+}
+
+// Progress files are read back from --out, where anything may have been left (--resume is always
+// passed by the Slurm scripts): each of these is "not resumable", found promptly, never a crash.
+TEST_F(Scratch, DamagedProgressFilesAreRecomputedNeverTrusted) {
+  const std::string out = dir_.string();
+  write("progress/group_0.cbor", std::string(200000, '\x81'));  // 200,000 nested arrays: stack overflow
+  ASSERT_EQ(::mkfifo((dir_ / "progress/group_1.cbor").c_str(), 0600), 0);  // blocked the reader
+  fs::create_symlink("/dev/zero", dir_ / "progress/group_2.cbor");          // read until memory ran out
+  write("progress/group_3.cbor", "\x9b\xff\xff\xff\xff\xff\xff\xff\xff");  // 2^64-1 items, none there
+  fs::create_directories(dir_ / "progress/group_4.cbor");
+  for (int idx = 0; idx <= 5; ++idx) EXPECT_FALSE(load_group(out, idx, "fingerprint", out)) << "group " << idx;
 }
 
 TEST(NonFinite, FirstBadValueIsLocated) {
