@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <vector>
 
 #include "pipeline/file_kind.hpp"
 
@@ -22,12 +23,18 @@ std::string resolve(const fs::path& base, const std::string& p) {
 }
 
 YAML::Node load_mapping(const std::string& text, const std::string& path) {
-  YAML::Node job;
+  std::vector<YAML::Node> documents;
   try {
-    job = YAML::Load(text);
+    documents = YAML::LoadAll(text);
   } catch (const YAML::Exception& e) {
     throw OptionError(path + ": not valid YAML: " + e.what());
   }
+  // YAML::Load read the first document and silently dropped the rest (a second `out:` after
+  // `---` was ignored with rc 0).
+  if (documents.size() > 1)
+    throw OptionError(path + ": holds " + std::to_string(documents.size()) +
+                      " YAML documents (separated by ---); a job file is one mapping of options");
+  const YAML::Node job = documents.empty() ? YAML::Node() : documents.front();
   if (!job.IsMap()) throw OptionError(path + ": expected a mapping of options (key: value lines)");
   return job;
 }

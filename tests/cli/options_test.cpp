@@ -121,6 +121,9 @@ TEST(StudyOptions, JobFileStructureErrorsNameTheFile) {
   EXPECT_NE(refusal("out: [unclosed\n").find("/jobs/j.yaml: not valid YAML"), std::string::npos);
   EXPECT_NE(refusal("").find("expected a mapping"), std::string::npos);
   EXPECT_NE(refusal("seed:\n").find("key 'seed'"), std::string::npos);
+  // A second document used to be dropped without a word, its options never applied.
+  EXPECT_NE(refusal("out: a\n---\nout: /etc\n").find("/jobs/j.yaml: holds 2 YAML documents"), std::string::npos);
+  EXPECT_EQ(from_yaml("---\nout: /data/a\n...\n").out_dir, "/data/a");  // one document, markers and all
 }
 
 TEST(StudyOptions, CheckpointNoneMeansTrackAOnly) {
