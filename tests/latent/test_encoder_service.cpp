@@ -18,7 +18,7 @@ using namespace latent_test;
 
 namespace {
 
-std::unique_ptr<LatentEncoder> open(const std::string& model, int64_t window, bool modules = false) {
+std::unique_ptr<LatentEncoder> open_encoder(const std::string& model, int64_t window, bool modules = false) {
   LatentOptions o;
   const std::string path = checkpoint_path(model);
   o.checkpoint = path.c_str();
@@ -62,8 +62,8 @@ Encoded encode(LatentEncoder& enc, const std::vector<double>& x, int64_t frames)
 TEST(EncoderService, ChunkedLongMapEqualsWholePass) {
   const int64_t frames = 40003;  // not a multiple of 18
   const std::vector<double> x = long_map(frames);
-  auto whole = open("small", 50000);  // one window holds the whole map
-  auto chunked = open("small", 18 * 37);  // 61 windows with margins
+  auto whole = open_encoder("small", 50000);  // one window holds the whole map
+  auto chunked = open_encoder("small", 18 * 37);  // 61 windows with margins
   LatentInfo info;
   chunked->info(&info);
   EXPECT_GE(info.margin_frames, 178);  // the receptive-field radius of this architecture
@@ -73,7 +73,7 @@ TEST(EncoderService, ChunkedLongMapEqualsWholePass) {
   std::printf("  chunked vs whole (fused): max|d| %.3g\n", d);
   EXPECT_LE(d, 1e-6);
   // The module path cut the same way agrees with both.
-  auto modules = open("small", 18 * 37, true);
+  auto modules = open_encoder("small", 18 * 37, true);
   const Encoded c = encode(*modules, x, frames);
   const double dm = std::max(max_abs_diff(a.mu, c.mu), max_abs_diff(a.logvar, c.logvar));
   std::printf("  chunked modules vs whole fused: max|d| %.3g\n", dm);
@@ -85,9 +85,9 @@ TEST(EncoderService, MarginsAreNeeded) {
   // else the test above proves nothing.
   const int64_t frames = 4000;
   const std::vector<double> x = long_map(frames);
-  auto whole = open("small", 50000);
+  auto whole = open_encoder("small", 50000);
   const Encoded a = encode(*whole, x, frames);
-  auto enc = open("small", 50000);
+  auto enc = open_encoder("small", 50000);
   // Encode two independent halves cut at a multiple of 18 and compare near the cut.
   const int64_t cut = 18 * 111;
   std::vector<double> left(9 * cut);
@@ -101,7 +101,7 @@ TEST(EncoderService, MarginsAreNeeded) {
 }
 
 TEST(EncoderService, BatchEqualsSingleMaps) {
-  auto enc = open("small", 0);
+  auto enc = open_encoder("small", 0);
   std::vector<std::vector<double>> xs;
   std::vector<int64_t> lengths{700, 1, 17, 18, 19, 5000, 2};
   for (int64_t L : lengths) xs.push_back(long_map(L));
@@ -127,7 +127,7 @@ TEST(EncoderService, BatchEqualsSingleMaps) {
 TEST(EncoderService, SampleIsChunkIndependent) {
   const int64_t frames = 6000;
   const std::vector<double> x = long_map(frames);
-  auto a = open("small", 50000), b = open("small", 18 * 20);
+  auto a = open_encoder("small", 50000), b = open_encoder("small", 18 * 20);
   const size_t n = static_cast<size_t>(32 * latent_length(frames));
   std::vector<float> za(n), zb(n);
   ASSERT_EQ(a->sample(x.data(), frames, 7, za.data()), 0);
@@ -136,7 +136,7 @@ TEST(EncoderService, SampleIsChunkIndependent) {
 }
 
 TEST(EncoderService, ReportsErrorsThroughStatusCodes) {
-  auto enc = open("tiny", 0);
+  auto enc = open_encoder("tiny", 0);
   float out[8];
   EXPECT_EQ(enc->encode(nullptr, -1, out, out), -1);
   EXPECT_TRUE(contains(enc->last_error(), "negative frame count")) << enc->last_error();
