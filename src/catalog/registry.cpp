@@ -34,8 +34,9 @@ bool ends_with(const std::string& s, const char* suffix) {
 
 std::optional<osz::Entry> find_audio(const osz::Archive& archive, const std::string& name, AudioMatch match) {
   if (match == AudioMatch::CaseInsensitive) return archive.find(name);
-  for (const osz::Entry& e : archive.entries())
-    if (e.name == name && (ends_with(e.name, ".mp3") || ends_with(e.name, ".ogg"))) return e;
+  const auto& entries = archive.entries();
+  for (auto e = entries.rbegin(); e != entries.rend(); ++e)  // the last of repeated names, as extracted
+    if (e->name == name && (ends_with(e->name, ".mp3") || ends_with(e->name, ".ogg"))) return *e;
   return std::nullopt;
 }
 

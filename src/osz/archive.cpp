@@ -217,11 +217,14 @@ std::vector<Entry> Archive::top_level_osu_entries() const {
 std::optional<Entry> Archive::find(std::string_view name) const {
   std::string wanted = lower_ascii(normalise_separators(name));
   while (wanted.rfind("./", 0) == 0) wanted.erase(0, 2);
-  // Exact match first: an archive may hold names differing only in case.
-  for (const Entry& e : entries_)
-    if (normalise_separators(e.name) == normalise_separators(name)) return e;
-  for (const Entry& e : entries_)
-    if (lower_ascii(normalise_separators(e.name)) == wanted) return e;
+  // Exact match first: an archive may hold names differing only in case. Of repeated names the
+  // last is the one an extraction leaves on disk (what the reference reads); the registry lists
+  // charts that way, so audio is found that way too (it took the first: a chart and its audio
+  // came from different copies).
+  for (auto e = entries_.rbegin(); e != entries_.rend(); ++e)
+    if (normalise_separators(e->name) == normalise_separators(name)) return *e;
+  for (auto e = entries_.rbegin(); e != entries_.rend(); ++e)
+    if (lower_ascii(normalise_separators(e->name)) == wanted) return *e;
   return std::nullopt;
 }
 

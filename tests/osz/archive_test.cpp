@@ -46,6 +46,27 @@ TEST(Archive, FindsAudioCaseInsensitively) {
   EXPECT_FALSE(a.find("other.mp3"));
 }
 
+// Two entries of one name (a zip may hold them): an extraction leaves the last on disk, and the
+// registry reads charts that way; audio used to come from the first copy.
+TEST(Archive, FindsTheLastOfRepeatedNamesAsAnExtractionWould) {
+  std::vector<unsigned char> bytes =
+      build_zip(temp("repeated.osz"), {{"a.osu", "x"}, {"song.mp3", "first"}, {"song.mpX", "second"}});
+  const std::string from = "song.mpX", to = "song.mp3";  // renamed in the local and central headers
+  for (auto at = std::search(bytes.begin(), bytes.end(), from.begin(), from.end()); at != bytes.end();
+       at = std::search(at, bytes.end(), from.begin(), from.end()))
+    at = std::copy(to.begin(), to.end(), at);
+  std::ofstream(temp("repeated.osz"), std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()),
+                                                               static_cast<std::streamsize>(bytes.size()));
+  Archive a = Archive::open(temp("repeated.osz"));
+  ASSERT_EQ(a.entries().size(), 3u);
+  ASSERT_EQ(a.entries()[2].name, "song.mp3");
+  for (const char* wanted : {"song.mp3", "SONG.mp3"}) {
+    auto e = a.find(wanted);
+    ASSERT_TRUE(e) << wanted;
+    EXPECT_EQ(a.read_text(*e), "second") << wanted;
+  }
+}
+
 TEST(Archive, RefusesEntriesThatEscape) {
   build_zip(temp("evil.osz"), {{"../evil.osu", "x"},
                                {"/etc/passwd.osu", "x"},
