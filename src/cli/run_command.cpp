@@ -9,6 +9,7 @@
 #include "cli/command.hpp"
 #include "cli/job_file.hpp"
 #include "common/plugin.hpp"
+#include "pipeline/pipeline_plugin.hpp"
 #include "pipeline/study_options.hpp"
 
 namespace cartography::cli {
@@ -62,8 +63,9 @@ Command add_run(CLI::App& parent) {
             }
             apply_command_line(*app, *raw, options, sources);
             pipeline::finalize(options, sources, default_dataset_dir(), default_checkpoint());
-            using RunFn = int(const pipeline::StudyOptions&);
-            return plugin_function<RunFn>("pipeline", "cartography_pipeline_run")(options);
+            require_plugin_abi("pipeline", pipeline::kPipelineAbiSymbol, pipeline::kPipelineAbiVersion);
+            const pipeline::PipelineRunOptions plain = pipeline::to_plugin_options(options);
+            return plugin_function<pipeline::PipelineRunFn>("pipeline", pipeline::kPipelineRunSymbol)(&plain);
           }};
 }
 

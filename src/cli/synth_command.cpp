@@ -5,7 +5,7 @@
 
 #include "cli/command.hpp"
 #include "common/plugin.hpp"
-#include "synth/synth_options.hpp"
+#include "synth/synth_plugin.hpp"
 
 namespace cartography::cli {
 
@@ -29,8 +29,9 @@ Command add_synth(CLI::App& parent) {
                 "Do not write synth_manifest.json (the corpus' ground truth)");
   app->add_flag("--quiet,-q", opt->quiet, "No summary line");
   return {app, [opt] {
-            using SynthFn = int(const synth::SynthOptions&);
-            return plugin_function<SynthFn>("synth", "cartography_synth_main")(*opt);
+            require_plugin_abi("synth", synth::kSynthAbiSymbol, synth::kSynthAbiVersion);
+            const synth::SynthRunOptions plain = synth::to_plugin_options(*opt);
+            return plugin_function<synth::SynthRunFn>("synth", synth::kSynthRunSymbol)(&plain);
           }};
 }
 

@@ -67,4 +67,13 @@ void* plugin_symbol(const std::string& name, const char* symbol) {
   return address;
 }
 
+void require_plugin_abi(const std::string& name, const char* abi_symbol, int expected) {
+  using AbiVersionFn = int();
+  const int found = plugin_function<AbiVersionFn>(name, abi_symbol)();
+  if (found != expected)
+    throw PluginError("the " + name + " plugin has interface version " + std::to_string(found) +
+                      ", this program needs " + std::to_string(expected) + ": rebuild libcartography_" + name +
+                      ".so from this source tree");
+}
+
 }  // namespace cartography

@@ -25,6 +25,12 @@ Fn* plugin_function(const std::string& name, const char* symbol) {
   return reinterpret_cast<Fn*>(plugin_symbol(name, symbol));
 }
 
+// Every plugin exports `int <abi_symbol>()`, the version of its plain-struct interface, bumped
+// whenever a struct or an entry point changes. A plugin built from another source tree would
+// read the caller's structs wrongly: this throws PluginError naming the plugin and both
+// versions unless the plugin's version is `expected`.
+void require_plugin_abi(const std::string& name, const char* abi_symbol, int expected);
+
 // Directory of the running executable (from /proc/self/exe).
 std::string executable_dir();
 

@@ -1,4 +1,5 @@
 #include "io/run_store.hpp"
+#include "io/run_store_mpi.hpp"
 
 #include "io/json.hpp"
 
@@ -260,7 +261,8 @@ RunStore::~RunStore() {
   impl_->file.release();
 }
 
-RunStore RunStore::create(const std::string& path, MPI_Comm comm) {
+RunStore RunStore::create(const std::string& path, const StoreComm& store_comm) {
+  const MPI_Comm comm = store_comm.comm;
   auto impl = std::make_unique<Impl>();
   impl->comm = comm;
   MPI_Comm_rank(comm, &impl->rank);

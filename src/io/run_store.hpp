@@ -6,8 +6,6 @@
 // interrupted run never leaves a file that looks finished.
 #pragma once
 
-#include <mpi.h>
-
 #include <cstdint>
 #include <memory>
 #include <stdexcept>
@@ -28,10 +26,12 @@ struct ColumnBlock {
   const T* data = nullptr;
 };
 
+struct StoreComm;  // the communicator (io/run_store_mpi.hpp): no MPI type in this header
+
 class RunStore {
  public:
   // Collective over comm.
-  static RunStore create(const std::string& path, MPI_Comm comm);
+  static RunStore create(const std::string& path, const StoreComm& comm);
   RunStore(RunStore&&) noexcept;
   RunStore& operator=(RunStore&&) noexcept;
   ~RunStore();

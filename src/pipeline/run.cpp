@@ -28,6 +28,7 @@
 #include "pipeline/group_job.hpp"
 #include "pipeline/out_dir.hpp"
 #include "pipeline/outputs.hpp"
+#include "pipeline/pipeline_plugin.hpp"
 #include "pipeline/plan.hpp"
 #include "pipeline/progress.hpp"
 #include "pipeline/run_group.hpp"
@@ -228,8 +229,7 @@ AnalysisInputs open_analysis(const mpi::communicator& world, const RunOptions& o
   return in;
 }
 
-}  // namespace
-
+// The run on an initialised communicator.
 int run_on(const mpi::communicator& world, const RunOptions& opt) {
   const bool root = world.rank() == 0;
   StageClock clock;
@@ -375,8 +375,6 @@ int run_on(const mpi::communicator& world, const RunOptions& opt) {
   return 0;
 }
 
-namespace {
-
 // A failed run leaves nothing that looks like a result (the index JSON is written early, the
 // HDF5 file late): only the progress files stay, for --resume.
 void remove_outputs_of_failed_run(const RunOptions& opt) {
@@ -386,10 +384,6 @@ void remove_outputs_of_failed_run(const RunOptions& opt) {
     spdlog::error("{}", e.what());
   }
 }
-
-}  // namespace
-
-namespace {
 
 int run_ranks(const RunOptions& opt, bool& root) {
   mpi::environment env(mpi::threading::single, true);
@@ -437,6 +431,17 @@ int run_pipeline(const RunOptions& opt) {
 
 }  // namespace cartography::pipeline
 
-extern "C" int cartography_pipeline_run(const cartography::pipeline::RunOptions& options) {
-  return cartography::pipeline::run_pipeline(options);
+// The plugin's only exports (the library is built with hidden visibility).
+#define CARTO_EXPORT __attribute__((visibility("default")))
+
+extern "C" CARTO_EXPORT int cartography_pipeline_abi_version() { return cartography::pipeline::kPipelineAbiVersion; }
+
+extern "C" CARTO_EXPORT int cartography_pipeline_run(const cartography::pipeline::PipelineRunOptions* options) {
+  try {
+    if (!options) throw std::invalid_argument("cartography_pipeline_run: no options");
+    return cartography::pipeline::run_pipeline(cartography::pipeline::from_plugin_options(*options));
+  } catch (const std::exception& e) {  // nothing is thrown across the plugin boundary
+    spdlog::error("run failed: {}", e.what());
+    return 1;
+  }
 }

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "io/run_store.hpp"
+#include "io/run_store_mpi.hpp"
 #include "pipeline/stats_records.hpp"
 
 namespace cartography::pipeline {
@@ -135,7 +136,7 @@ void write_store(const boost::mpi::communicator& world, const RunOptions& opt, s
   GroupOffsets off = world.rank() == 0 ? offsets_on_root(all, groups) : GroupOffsets{};
   broadcast(world, off);
 
-  io::RunStore store = io::RunStore::create(opt.out_dir + "/cartography.h5", world);
+  io::RunStore store = io::RunStore::create(opt.out_dir + "/cartography.h5", io::StoreComm{world});
   store.attribute("format", std::string("cartography-run/1"));
   store.attribute("cartography_version", std::string("0.1.0"));
   store.attribute("dataset_dir", opt.dataset_dir);

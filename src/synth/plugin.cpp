@@ -2,16 +2,24 @@
 // does not link FFmpeg (loading it costs start-up time for every other subcommand).
 #include <exception>
 #include <iostream>
+#include <stdexcept>
 
 extern "C" {
 #include <libavutil/log.h>
 }
 
 #include "synth/synth.hpp"
-#include "synth/synth_options.hpp"
+#include "synth/synth_plugin.hpp"
 
-extern "C" int cartography_synth_main(const cartography::synth::SynthOptions& options) {
+// The plugin's only exports (the library is built with hidden visibility).
+#define CARTO_EXPORT __attribute__((visibility("default")))
+
+extern "C" CARTO_EXPORT int cartography_synth_abi_version() { return cartography::synth::kSynthAbiVersion; }
+
+extern "C" CARTO_EXPORT int cartography_synth_run(const cartography::synth::SynthRunOptions* plain) {
   try {
+    if (!plain) throw std::invalid_argument("cartography_synth_run: no options");
+    const cartography::synth::SynthOptions options = cartography::synth::from_plugin_options(*plain);
     // Encoder chatter would interleave across worker threads; failures arrive as exceptions.
     av_log_set_level(AV_LOG_QUIET);
     const auto report = cartography::synth::generate_corpus(options);

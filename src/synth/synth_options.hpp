@@ -1,5 +1,6 @@
-// What `cartography synth` was asked to do: a plain value handed from the CLI to the synth
-// plugin (libcartography_synth.so), which is the only part that links FFmpeg and libzip.
+// What `cartography synth` was asked to do; it crosses into the synth plugin
+// (libcartography_synth.so, the only part that links FFmpeg and libzip) as the plain
+// SynthRunOptions of synth_plugin.hpp.
 #pragma once
 
 #include <cstdint>
@@ -21,7 +22,3 @@ struct SynthOptions {
 };
 
 }  // namespace cartography::synth
-
-// The plugin's entry point: writes the corpus, prints a one-line summary unless quiet, and
-// returns a process exit code (0 ok, 1 failure, with one line on stderr).
-extern "C" int cartography_synth_main(const cartography::synth::SynthOptions& options);

@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "io/run_store.hpp"
+#include "io/run_store_mpi.hpp"
 
 namespace cartography::io {
 namespace {
@@ -70,7 +71,7 @@ TEST(RunStore, WritesCollectivelyAndRenamesWhenFinished) {
     block[size_t(r + 1 + i)] = -100.0 * r - i;  // row 1
   }
   {
-    RunStore store = RunStore::create(path, MPI_COMM_WORLD);
+    RunStore store = RunStore::create(path, StoreComm{MPI_COMM_WORLD});
     store.attribute("ranks", int64_t(size()));
     store.attribute("format", std::string("test"));
     store.table("t/ints", {3}, r == 0 ? std::vector<int64_t>{1, 2, 3} : std::vector<int64_t>{});
@@ -110,7 +111,7 @@ TEST(RunStore, EmptyTablesAndLongOrNonUtf8Strings) {
   const std::string path = dir + "/run.h5";
   const std::string long_name(8 << 20, 'v');  // one 8 MB name must not size every other string
   {
-    RunStore store = RunStore::create(path, MPI_COMM_WORLD);
+    RunStore store = RunStore::create(path, StoreComm{MPI_COMM_WORLD});
     store.table("t/none", {0, 3}, std::vector<int64_t>{});
     store.table("t/empty_doubles", {0}, std::vector<double>{});
     store.strings("t/no_names", {});
@@ -141,7 +142,7 @@ TEST(RunStore, FailuresCarryHdf5sReasonOnEveryRank) {
   // A folder that does not exist: every rank gets a StoreError with HDF5's words, not just
   // "failed".
   try {
-    RunStore::create("/nonexistent_carto_dir/run.h5", MPI_COMM_WORLD);
+    RunStore::create("/nonexistent_carto_dir/run.h5", StoreComm{MPI_COMM_WORLD});
     ADD_FAILURE() << "created a store in a missing folder";
   } catch (const StoreError& e) {
     const std::string what = e.what();

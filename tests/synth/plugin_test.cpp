@@ -7,7 +7,7 @@
 
 #include "common/plugin.hpp"
 #include "synth/synth_corpus.hpp"
-#include "synth/synth_options.hpp"
+#include "synth/synth_plugin.hpp"
 
 namespace cartography::synth {
 namespace {
@@ -16,8 +16,12 @@ namespace fs = std::filesystem;
 
 TEST(SynthPlugin, EntryPointWritesACorpus) {
   setenv("CARTOGRAPHY_PLUGIN_DIR", CARTO_BINARY_DIR "/lib", 1);
-  using SynthFn = int(const SynthOptions&);
-  auto* run = plugin_function<SynthFn>("synth", "cartography_synth_main");
+  require_plugin_abi("synth", kSynthAbiSymbol, kSynthAbiVersion);
+  auto* entry = plugin_function<SynthRunFn>("synth", kSynthRunSymbol);
+  auto run = [entry](const SynthOptions& options) {
+    const SynthRunOptions plain = to_plugin_options(options);
+    return entry(&plain);
+  };
   SynthOptions o;
   o.out_dir = testing::temp_dir("plugin");
   o.songs = 2;

@@ -1,0 +1,58 @@
+#include "pipeline/pipeline_plugin.hpp"
+
+#include <string>
+
+namespace cartography::pipeline {
+namespace {
+
+template <typename Enum>
+Enum checked_enum(int32_t value, Enum last, const char* field) {
+  if (value < 0 || value > static_cast<int32_t>(last))
+    throw OptionError(std::string("pipeline plugin options: ") + field + " has no value " + std::to_string(value));
+  return static_cast<Enum>(value);
+}
+
+std::string checked_string(const char* text, const char* field) {
+  if (!text) throw OptionError(std::string("pipeline plugin options: ") + field + " is null");
+  return text;
+}
+
+}  // namespace
+
+PipelineRunOptions to_plugin_options(const StudyOptions& o) {
+  PipelineRunOptions p;
+  p.dataset_dir = o.dataset_dir.c_str();
+  p.out_dir = o.out_dir.c_str();
+  p.checkpoint = o.checkpoint.c_str();
+  p.job_file = o.job_file.c_str();
+  p.track_a_only = o.track_a_only ? 1 : 0;
+  p.latent = static_cast<int32_t>(o.latent);
+  p.seed = o.seed;
+  p.group_by = static_cast<int32_t>(o.group_by);
+  p.audio_match = static_cast<int32_t>(o.audio_match);
+  p.resume = o.resume ? 1 : 0;
+  p.device = static_cast<int32_t>(o.device);
+  p.progress_seconds = o.progress_seconds;
+  p.report = o.report ? 1 : 0;
+  return p;
+}
+
+StudyOptions from_plugin_options(const PipelineRunOptions& p) {
+  StudyOptions o;
+  o.dataset_dir = checked_string(p.dataset_dir, "dataset_dir");
+  o.out_dir = checked_string(p.out_dir, "out_dir");
+  o.checkpoint = checked_string(p.checkpoint, "checkpoint");
+  o.job_file = checked_string(p.job_file, "job_file");
+  o.track_a_only = p.track_a_only != 0;
+  o.latent = checked_enum(p.latent, LatentMode::Sample, "latent");
+  o.seed = p.seed;
+  o.group_by = checked_enum(p.group_by, catalog::GroupBy::OsuCreator, "group_by");
+  o.audio_match = checked_enum(p.audio_match, catalog::AudioMatch::Reference, "audio_match");
+  o.resume = p.resume != 0;
+  o.device = checked_enum(p.device, Device::Cpu, "device");
+  o.progress_seconds = p.progress_seconds;
+  o.report = p.report != 0;
+  return o;
+}
+
+}  // namespace cartography::pipeline

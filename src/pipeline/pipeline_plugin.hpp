@@ -1,0 +1,52 @@
+// The pipeline as a plugin: `libcartography_pipeline.so` (MPI, HDF5) exports
+// `cartography_pipeline_abi_version` and `cartography_pipeline_run`, nothing else. The
+// `cartography` program loads it with open_plugin("pipeline"), checks the version
+// (require_plugin_abi) and hands over the run's options as one plain struct: pointers to C
+// strings, integers and doubles, no std::string and no exceptions across the boundary (the
+// convention of the latent plugin, latent/latent_plugin.hpp), so a plugin built with another
+// compiler or string ABI either reads the options correctly or is refused with the reason.
+#pragma once
+
+#include <cstdint>
+
+#include "pipeline/study_options.hpp"
+
+namespace cartography::pipeline {
+
+// Bumped whenever PipelineRunOptions or an entry point below changes.
+inline constexpr int kPipelineAbiVersion = 1;
+
+// StudyOptions as plain data. The strings are borrowed: valid while the call lasts. Enums travel
+// as their integer values and are checked on arrival.
+struct PipelineRunOptions {
+  const char* dataset_dir = "";
+  const char* out_dir = "";
+  const char* checkpoint = "";  // empty: Track A only
+  const char* job_file = "";
+  int32_t track_a_only = 0;
+  int32_t latent = 0;       // LatentMode
+  uint64_t seed = 0;
+  int32_t group_by = 0;     // catalog::GroupBy
+  int32_t audio_match = 0;  // catalog::AudioMatch
+  int32_t resume = 0;
+  int32_t device = 0;       // Device
+  double progress_seconds = 10;
+  int32_t report = 1;
+};
+
+// The plain form of `options`, borrowing its strings (keep `options` alive during the call).
+PipelineRunOptions to_plugin_options(const StudyOptions& options);
+// Back to StudyOptions; throws OptionError when an enum value is out of range or a string is null.
+StudyOptions from_plugin_options(const PipelineRunOptions& options);
+
+inline constexpr const char* kPipelineAbiSymbol = "cartography_pipeline_abi_version";
+inline constexpr const char* kPipelineRunSymbol = "cartography_pipeline_run";
+// Runs the study (MPI is initialised and finalised inside); returns the process exit code.
+using PipelineRunFn = int(const PipelineRunOptions* options);
+
+}  // namespace cartography::pipeline
+
+extern "C" {
+int cartography_pipeline_abi_version();
+int cartography_pipeline_run(const cartography::pipeline::PipelineRunOptions* options);
+}

@@ -1,0 +1,124 @@
+// The pipeline and synth plugins keep the latent plugin's convention: a version check at load
+// that refuses another interface with a message naming the plugin and both versions, options
+// that cross as plain structs and come back whole (every enum value), out-of-range values
+// refused on arrival, and only the C entry points exported.
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <set>
+#include <string>
+
+#include "common/plugin.hpp"
+#include "pipeline/pipeline_plugin.hpp"
+#include "synth/synth_plugin.hpp"
+
+namespace cartography {
+namespace {
+
+const std::string kLib = CARTO_BINARY_DIR "/lib";
+
+class PluginAbi : public ::testing::Test {
+ protected:
+  void SetUp() override { setenv("CARTOGRAPHY_PLUGIN_DIR", kLib.c_str(), 1); }
+};
+
+TEST_F(PluginAbi, MatchingVersionsAreAccepted) {
+  EXPECT_NO_THROW(require_plugin_abi("pipeline", pipeline::kPipelineAbiSymbol, pipeline::kPipelineAbiVersion));
+  EXPECT_NO_THROW(require_plugin_abi("synth", synth::kSynthAbiSymbol, synth::kSynthAbiVersion));
+}
+
+TEST_F(PluginAbi, AnotherVersionIsRefusedWithBothNumbers) {
+  const int wanted = pipeline::kPipelineAbiVersion + 1;
+  try {
+    require_plugin_abi("pipeline", pipeline::kPipelineAbiSymbol, wanted);
+    FAIL() << "no error";
+  } catch (const PluginError& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find("pipeline plugin"), std::string::npos) << m;
+    EXPECT_NE(m.find("version " + std::to_string(pipeline::kPipelineAbiVersion)), std::string::npos) << m;
+    EXPECT_NE(m.find("needs " + std::to_string(wanted)), std::string::npos) << m;
+    EXPECT_NE(m.find("libcartography_pipeline.so"), std::string::npos) << m;
+  }
+}
+
+TEST(PipelinePluginOptions, EveryFieldAndEnumValueCrossesWhole) {
+  for (auto latent : {pipeline::LatentMode::Mean, pipeline::LatentMode::Sample})
+    for (auto group_by : {catalog::GroupBy::SetCreator, catalog::GroupBy::OsuCreator})
+      for (auto audio : {catalog::AudioMatch::CaseInsensitive, catalog::AudioMatch::Reference})
+        for (auto device : {pipeline::Device::Auto, pipeline::Device::Cpu}) {
+          pipeline::StudyOptions o;
+          o.dataset_dir = "/data/ä dir";
+          o.out_dir = "out";
+          o.checkpoint = "m.ckpt";
+          o.job_file = "job.yaml";
+          o.track_a_only = true;
+          o.latent = latent;
+          o.seed = 0xFFFFFFFFFFFFFFFFull;
+          o.group_by = group_by;
+          o.audio_match = audio;
+          o.resume = true;
+          o.device = device;
+          o.progress_seconds = 0.25;
+          o.report = false;
+          const pipeline::PipelineRunOptions plain = pipeline::to_plugin_options(o);
+          const pipeline::StudyOptions back = pipeline::from_plugin_options(plain);
+          EXPECT_EQ(back.dataset_dir, o.dataset_dir);
+          EXPECT_EQ(back.out_dir, o.out_dir);
+          EXPECT_EQ(back.checkpoint, o.checkpoint);
+          EXPECT_EQ(back.job_file, o.job_file);
+          EXPECT_EQ(back.track_a_only, o.track_a_only);
+          EXPECT_EQ(back.latent, o.latent);
+          EXPECT_EQ(back.seed, o.seed);
+          EXPECT_EQ(back.group_by, o.group_by);
+          EXPECT_EQ(back.audio_match, o.audio_match);
+          EXPECT_EQ(back.resume, o.resume);
+          EXPECT_EQ(back.device, o.device);
+          EXPECT_EQ(back.progress_seconds, o.progress_seconds);
+          EXPECT_EQ(back.report, o.report);
+        }
+}
+
+TEST(PipelinePluginOptions, OutOfRangeValuesAndNullStringsAreRefused) {
+  pipeline::StudyOptions o;
+  pipeline::PipelineRunOptions plain = pipeline::to_plugin_options(o);
+  plain.group_by = 2;
+  EXPECT_THROW(pipeline::from_plugin_options(plain), pipeline::OptionError);
+  plain = pipeline::to_plugin_options(o);
+  plain.latent = -1;
+  EXPECT_THROW(pipeline::from_plugin_options(plain), pipeline::OptionError);
+  plain = pipeline::to_plugin_options(o);
+  plain.out_dir = nullptr;
+  EXPECT_THROW(pipeline::from_plugin_options(plain), pipeline::OptionError);
+}
+
+// Function and data symbols the library defines in its dynamic table (nm -D --defined-only).
+std::set<std::string> exported(const std::string& library) {
+  std::set<std::string> names;
+  FILE* p = popen(("nm -D --defined-only " + library + " 2>/dev/null").c_str(), "r");
+  if (!p) return names;
+  std::array<char, 4096> line{};
+  while (fgets(line.data(), line.size(), p)) {
+    char type = 0;
+    char name[4000] = {};
+    if (std::sscanf(line.data(), "%*s %c %3999s", &type, name) == 2 && std::string("TDBWVRi").find(type) != std::string::npos)
+      names.insert(name);
+  }
+  pclose(p);
+  return names;
+}
+
+TEST(PluginExports, OnlyTheCEntryPointsLeaveThePlugins) {
+  const std::set<std::string> pipeline_expected{"cartography_pipeline_abi_version", "cartography_pipeline_run"};
+  const std::set<std::string> synth_expected{"cartography_synth_abi_version", "cartography_synth_run"};
+  const auto strip = [](std::set<std::string> s) {  // the linker's own section markers
+    for (const char* n : {"_init", "_fini", "_edata", "_end", "__bss_start"}) s.erase(n);
+    return s;
+  };
+  EXPECT_EQ(strip(exported(kLib + "/libcartography_pipeline.so")), pipeline_expected);
+  EXPECT_EQ(strip(exported(kLib + "/libcartography_synth.so")), synth_expected);
+}
+
+}  // namespace
+}  // namespace cartography
