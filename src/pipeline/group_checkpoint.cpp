@@ -51,15 +51,17 @@ class NestingLimitedReader {
 };
 
 // The saved group's CBOR, when the file is a regular file (a FIFO there blocked the run, a link
-// to /dev/zero was read until memory ran out) that parses within the nesting bound.
+// to /dev/zero was read until memory ran out) that parses within the nesting bound. Parsed from
+// the stream, not from the whole file in memory: a sparse file of terabytes stops at its first
+// bytes that are not a progress file, and strings are read byte by byte, so memory follows what
+// the file holds, never what a length field claims.
 std::optional<io::Json> read_progress_file(const std::string& path) {
   if (not_a_regular_file(path)) return std::nullopt;
   std::ifstream f(path, std::ios::binary);
   if (!f) return std::nullopt;
-  const std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
   io::Json j;
   NestingLimitedReader reader(j);
-  if (!io::Json::sax_parse(bytes, &reader, nlohmann::detail::input_format_t::cbor)) return std::nullopt;
+  if (!io::Json::sax_parse(f, &reader, nlohmann::detail::input_format_t::cbor)) return std::nullopt;
   return j;
 }
 

@@ -2,7 +2,9 @@
 // option that changes a result, the outputs of an earlier run removed (and nothing else), and
 // the non-finite guard that keeps poisoned maps out of the statistics.
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -135,6 +137,25 @@ TEST_F(Scratch, DamagedProgressFilesAreRecomputedNeverTrusted) {
   write("progress/group_3.cbor", "\x9b\xff\xff\xff\xff\xff\xff\xff\xff");  // 2^64-1 items, none there
   fs::create_directories(dir_ / "progress/group_4.cbor");
   for (int idx = 0; idx <= 5; ++idx) EXPECT_FALSE(load_group(out, idx, "fingerprint", out)) << "group " << idx;
+}
+
+// A sparse progress file of 64 GiB (a few KB on disk) was read whole into memory before parsing.
+// Checked in a child process, whose peak memory is its own.
+TEST_F(Scratch, HugeSparseProgressFileIsNotReadIntoMemory) {
+  fs::create_directories(dir_ / "progress");
+  { std::ofstream(dir_ / "progress/group_0.cbor", std::ios::binary) << "\xa1"; }  // a map, then zeros
+  fs::resize_file(dir_ / "progress/group_0.cbor", uint64_t{64} << 30);
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    const bool loaded = load_group(dir_.string(), 0, "fingerprint", dir_.string()).has_value();
+    struct rusage usage {};
+    ::getrusage(RUSAGE_SELF, &usage);
+    ::_exit(!loaded && usage.ru_maxrss < 512 * 1024 ? 0 : 1);  // ru_maxrss is in KiB
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "status " << status;
 }
 
 TEST(NonFinite, FirstBadValueIsLocated) {
