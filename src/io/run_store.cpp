@@ -98,6 +98,20 @@ struct RunStore::Impl {
   std::string path, partial_path;
   Handle file;
   Handle collective;  // dataset transfer property list: collective MPI-IO
+  std::vector<std::string> independent;  // see RunStore::independent_writes()
+
+  // HDF5 falls back to independent I/O without an error (a type conversion, a layout it cannot
+  // do collectively): correct, but slow at scale. Its reason is kept per write.
+  void note_transfer(const std::string& name) {
+    uint32_t local = 0, global = 0;
+    if (H5Pget_mpio_no_collective_cause(collective.get(), &local, &global) < 0) {
+      independent.push_back(name + ": HDF5 cannot tell whether the write was collective");
+    } else if (global != H5D_MPIO_COLLECTIVE) {
+      char cause[96];
+      std::snprintf(cause, sizeof cause, ": not collective (H5D_mpio_no_collective_cause_t 0x%x)", unsigned(global));
+      independent.push_back(name + cause);
+    }
+  }
   // Rank 0's string tables, written after the collective phase (see strings()).
   std::vector<std::pair<std::string, std::vector<std::string>>> pending_strings;
 
@@ -136,6 +150,7 @@ struct RunStore::Impl {
     }
     check(H5Dwrite(dset.get(), type, mem_space.get(), file_space.get(), collective.get(), rank == 0 ? data : nullptr),
           "write " + name);
+    note_transfer(name);
   }
 
   template <typename T>
@@ -166,6 +181,7 @@ struct RunStore::Impl {
       }
       check(H5Dwrite(dset.get(), native_type<T>(), mem_space.get(), file_space.get(), collective.get(), data),
             "write " + name);
+      note_transfer(name);
     }
   }
 
@@ -307,6 +323,8 @@ void RunStore::table(const std::string& name, const std::vector<int64_t>& dims, 
 void RunStore::table(const std::string& name, const std::vector<int64_t>& dims, const std::vector<int64_t>& data) {
   impl_->write_from_root(name, H5T_NATIVE_INT64, to_hsize(dims), data.data());
 }
+
+const std::vector<std::string>& RunStore::independent_writes() const { return impl_->independent; }
 
 void RunStore::strings(const std::string& name, const std::vector<std::string>& values) {
   if (impl_->rank == 0) impl_->pending_strings.emplace_back(name, values);

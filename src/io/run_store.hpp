@@ -54,6 +54,10 @@ class RunStore {
   void ragged(const std::string& name, int64_t rows, int64_t total_columns,
               const std::vector<ColumnBlock<float>>& mine);
 
+  // The collective writes that HDF5 performed independently instead, each "name: cause" (from
+  // H5Pget_mpio_no_collective_cause); empty when every transfer really was collective.
+  const std::vector<std::string>& independent_writes() const;
+
   // Collective: closes the parallel file; rank 0 reopens it alone, writes the string tables and
   // the root attribute complete=1, closes it (checked) and renames <path>.partial to <path>.
   // Any failure is thrown on every rank (StoreError with HDF5's or the OS's reason).

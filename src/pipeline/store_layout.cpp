@@ -4,6 +4,8 @@
 #include <boost/serialization/vector.hpp>
 #include <map>
 
+#include <spdlog/spdlog.h>
+
 #include "io/run_store.hpp"
 #include "io/run_store_mpi.hpp"
 #include "pipeline/stats_records.hpp"
@@ -162,6 +164,8 @@ void write_store(const boost::mpi::communicator& world, const RunOptions& opt, s
     store.ragged("latents/mu", off.latent_dims, off.latents, latent_blocks);
   }
   write_pair_tables(store, records, off.latent_dims);
+  // Correct either way, but an independent fallback is what makes a large run's write slow.
+  for (const std::string& w : store.independent_writes()) spdlog::warn("cartography.h5: {}", w);
   store.finish();
 }
 

@@ -1,5 +1,6 @@
 // The parallel HDF5 run store, run under mpirun -n 1/2/3: tables from rank 0, ragged column
-// blocks from every rank, variable-length UTF-8 strings, empty tables, the .partial → final
+// blocks from every rank (collective in HDF5's own account: H5Pget_mpio_no_collective_cause),
+// variable-length UTF-8 strings, empty tables, the .partial → final
 // rename, and failures that carry HDF5's own reason on every rank. Read back with the serial
 // HDF5 API on rank 0.
 #include <gtest/gtest.h>
@@ -77,6 +78,9 @@ TEST(RunStore, WritesCollectivelyAndRenamesWhenFinished) {
     store.table("t/ints", {3}, r == 0 ? std::vector<int64_t>{1, 2, 3} : std::vector<int64_t>{});
     store.strings("t/names", r == 0 ? std::vector<std::string>{"a", "héllo"} : std::vector<std::string>{});
     store.ragged("sig", 2, total, std::vector<ColumnBlock<double>>{{offset, r + 1, block.data()}});
+    store.table("t/floats", {2, 2}, r == 0 ? std::vector<float>{1, 2, 3, 4} : std::vector<float>{});
+    // Collective in HDF5's own account, not only requested: on every rank, for every transfer.
+    EXPECT_EQ(store.independent_writes(), std::vector<std::string>{});
     if (r == 0) EXPECT_TRUE(std::filesystem::exists(path + ".partial"));
     EXPECT_FALSE(std::filesystem::exists(path));
     store.finish();
