@@ -50,6 +50,19 @@ auto fields(const pipeline::StudyOptions& o) {
                   o.audio_match, o.resume, o.device, o.progress_seconds, o.report);
 }
 
+// libgomp reads its wait policy once, when a plugin loads it: the loader sets passive waiting
+// first (spinning threads collapse on a shared node), and keeps a policy the user chose.
+TEST(PluginLoading, OpenMpWaitsPassivelyUnlessTheUserChose) {
+  unsetenv("OMP_WAIT_POLICY");
+  EXPECT_THROW(open_plugin("no_such_plugin_a"), PluginError);
+  ASSERT_NE(std::getenv("OMP_WAIT_POLICY"), nullptr);
+  EXPECT_STREQ(std::getenv("OMP_WAIT_POLICY"), "PASSIVE");
+  setenv("OMP_WAIT_POLICY", "ACTIVE", 1);
+  EXPECT_THROW(open_plugin("no_such_plugin_b"), PluginError);
+  EXPECT_STREQ(std::getenv("OMP_WAIT_POLICY"), "ACTIVE");
+  unsetenv("OMP_WAIT_POLICY");
+}
+
 TEST(PipelinePluginOptions, EveryFieldAndEnumValueCrossesWhole) {
   for (auto latent : {pipeline::LatentMode::Mean, pipeline::LatentMode::Sample})
     for (auto group_by : {catalog::GroupBy::SetCreator, catalog::GroupBy::OsuCreator})
