@@ -435,6 +435,20 @@ def cmd_refuse(cartography, run_dir, work):
     r = subprocess.run([cartography, "report", run_dir, "--out", not_a_report], capture_output=True, text=True)
     check(r.returncode != 0 and os.path.exists(os.path.join(not_a_report, "keep.txt")),
           "a folder that is not a report is never replaced")
+    # A run copied from elsewhere may hold a link at the name of a temporary the report writes:
+    # it was written through (as root: any file overwritten).
+    planted, victim = os.path.join(work, "planted_link"), os.path.join(work, "victim.txt")
+    perturbed_copy(run_dir, planted)
+    with open(victim, "w") as f:
+        f.write("precious")
+    copy = os.path.join(planted, "results", "comparison_with_published.json")
+    os.symlink(victim, copy + ".partial")
+    os.remove(copy)
+    r = subprocess.run([cartography, "report", planted], capture_output=True, text=True)  # writes the copy
+    check(r.returncode == 0, f"report of a run holding a planted link: exit {r.returncode} {r.stderr[-300:]}")
+    check(open(victim).read() == "precious", "a link planted at a temporary's name is never written through")
+    check(os.path.isfile(copy) and not os.path.islink(copy) and not os.path.lexists(copy + ".partial"),
+          "the comparison copy is a regular file and no temporary is left")
 
 
 PWN = "document.body.setAttribute('data-pwned','{}')"

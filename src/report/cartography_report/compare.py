@@ -4,7 +4,8 @@ import os
 
 import numpy as np
 
-from .run_files import RunError, read_json
+from .atomic_json import write_json
+from .run_files import read_json
 
 # Statistics are the JSON under data/ and results/, the run summary's counts, and the per-pair
 # arrays of cartography.h5. Not statistics: how long it took, where it ran, the report itself.
@@ -94,26 +95,6 @@ def _show(v):
     return "(absent)" if v is None else json.dumps(v, ensure_ascii=False) if not isinstance(v, str) else v
 
 
-def _write_side_by_side(path, payload):
-    """Written to <path>.partial and renamed when complete (a full disk leaves no partial JSON). An
-    existing path that is not a regular file is refused: opening a FIFO blocked forever, and a
-    rename would replace a device node. A stale temporary is removed, never written through."""
-    if os.path.exists(path) and not os.path.isfile(path):
-        raise RunError(f"{path}: exists and is not a regular file; choose another --out")
-    tmp = path + ".partial"
-    if os.path.lexists(tmp):
-        os.unlink(tmp)
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(payload, f, indent=1, allow_nan=False, ensure_ascii=False)
-        os.replace(tmp, path)
-    except OSError as e:
-        if os.path.lexists(tmp):
-            os.unlink(tmp)
-        raise OSError(e.errno, e.strerror, e.filename or path) from e
-
-
 def compare_runs(run_a, run_b, tol, out_path=None, show_all=False):
     rows = compare_rows(run_a, run_b, tol)
     bad = [r for r in rows if r["differs"]]
@@ -125,6 +106,6 @@ def compare_runs(run_a, run_b, tol, out_path=None, show_all=False):
     if len(listed) < len(rows if show_all else bad):
         print(f"... {len(bad) - len(listed)} more differences (--all or --out lists every statistic)")
     if out_path:
-        _write_side_by_side(out_path, {"run_a": run_a.dir, "run_b": run_b.dir, "tolerance": tol, "rows": rows})
+        write_json(out_path, {"run_a": run_a.dir, "run_b": run_b.dir, "tolerance": tol, "rows": rows}, indent=1)
     print(f"{len(rows)} statistics compared (tolerance {tol:g}): {len(bad)} differ")
     return 1 if bad else 0

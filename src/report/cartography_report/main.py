@@ -1,10 +1,10 @@
 """Subcommands of the report stage: report, tables, compare."""
 import argparse
-import json
 import os
 import shutil
 import sys
 
+from .atomic_json import write_json
 from .headline import headline, text_tables
 from .run_files import Run, RunError
 
@@ -26,14 +26,6 @@ class Context:
         self.published = load_published(reference_dir)
         self.comparison = comparison(run, reference_dir)
         self.reference_dir = os.path.abspath(reference_dir)
-
-
-def write_json(path, data):
-    tmp = path + ".partial"
-    with open(tmp, "w", encoding="utf-8") as f:
-        json.dump(data, f, indent=2, allow_nan=False, ensure_ascii=False)
-        f.write("\n")
-    os.replace(tmp, path)
 
 
 def _replace_dir(staged, out):
