@@ -219,7 +219,11 @@ bool write_all(int fd, const char* data, size_t size) {
 
 void write_file_atomically(const std::string& path, std::string_view bytes) {
   const std::string tmp = path + ".tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  // A stale temporary is removed, and the new one must be new (O_EXCL, O_NOFOLLOW): a link
+  // planted at progress/group_0.cbor.tmp (progress/ is kept by --resume) was written through,
+  // overwriting its target with the run's bytes.
+  if (::unlink(tmp.c_str()) != 0 && errno != ENOENT) throw JsonError(os_reason("cannot remove the stale", tmp));
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
   if (fd < 0) throw JsonError(os_reason("cannot create", tmp));
   std::string error;
   if (!write_all(fd, bytes.data(), bytes.size())) error = os_reason("cannot write", tmp);

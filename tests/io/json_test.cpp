@@ -4,6 +4,8 @@
 
 #include <cmath>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <limits>
 
 #include "io/json.hpp"
@@ -77,6 +79,21 @@ TEST(WriteJsonFile, FailureNamesThePathAndTheOsReasonAndLeavesNothing) {
   write_json_file(dir + "/ok.json", Json{{"a", 1}});
   EXPECT_EQ(std::filesystem::file_size(dir + "/ok.json"), 12u);
   EXPECT_FALSE(std::filesystem::exists(dir + "/ok.json.tmp"));
+}
+
+// progress/ survives into a --resume run: a link planted at a temporary's name was written through.
+TEST(WriteJsonFile, LinkPlantedAtTheTemporaryIsNotWrittenThrough) {
+  const std::string dir = ::testing::TempDir() + "/json_planted_test";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  { std::ofstream(dir + "/victim.txt") << "precious"; }
+  std::filesystem::create_symlink(dir + "/victim.txt", dir + "/group_0.cbor.tmp");
+  write_file_atomically(dir + "/group_0.cbor", "saved");
+  std::ifstream victim(dir + "/victim.txt"), saved(dir + "/group_0.cbor");
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(victim), {}), "precious");
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(saved), {}), "saved");
+  EXPECT_FALSE(std::filesystem::exists(std::filesystem::symlink_status(dir + "/group_0.cbor.tmp")));
+  std::filesystem::remove_all(dir);
 }
 
 TEST(Npy, RoundTripAndStreamedWrites) {
