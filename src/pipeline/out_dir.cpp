@@ -52,6 +52,14 @@ void create_output_folders(const std::string& out_dir, bool with_latents) {
     fs::create_directories(fs::path(out_dir) / f, ec);
     if (ec) throw std::runtime_error("cannot create " + (fs::path(out_dir) / f).string() + ": " + ec.message());
   }
+  // A link at data/ or results/ (planted, or left by someone) sent the run's files into another
+  // folder: the run writes only inside --out.
+  for (const char* folder : {"data", "results", "results/track_a", "results/track_b", "results/synthesis"}) {
+    std::error_code ec;
+    if (fs::is_symlink(fs::symlink_status(fs::path(out_dir) / folder, ec)))
+      throw std::runtime_error((fs::path(out_dir) / folder).string() +
+                               " is a symbolic link: a run writes only into folders of its own under --out");
+  }
 }
 
 }  // namespace cartography::pipeline::out_files

@@ -127,6 +127,21 @@ TEST_F(Scratch, EarlierOutputsAreRemovedAndNothingElse) {
   EXPECT_TRUE(fs::exists(dir_ / "notes.txt"));
 }
 
+// A link at data/ (planted in a shared --out) sent the run's JSON into the link's target folder.
+TEST_F(Scratch, OutputFoldersThatAreLinksAreRefused) {
+  write("elsewhere/keep.txt", "user");
+  fs::create_directories(dir_ / "out");
+  fs::create_symlink(dir_ / "elsewhere", dir_ / "out/data");
+  try {
+    out_files::create_output_folders((dir_ / "out").string(), false);
+    ADD_FAILURE() << "a linked data/ was accepted";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("out/data is a symbolic link"), std::string::npos) << e.what();
+  }
+  out_files::create_output_folders((dir_ / "fresh").string(), true);  // folders of its own: fine
+  EXPECT_TRUE(fs::is_directory(dir_ / "fresh/results/synthesis"));
+}
+
 // Progress files are read back from --out, where anything may have been left (--resume is always
 // passed by the Slurm scripts): each of these is "not resumable", found promptly, never a crash.
 TEST_F(Scratch, DamagedProgressFilesAreRecomputedNeverTrusted) {
