@@ -16,7 +16,6 @@
 #include <chrono>
 #include <filesystem>
 #include <map>
-#include <set>
 #include <thread>
 #include <cstdlib>
 
@@ -26,6 +25,7 @@
 #include "pipeline/dataset.hpp"
 #include "pipeline/group_checkpoint.hpp"
 #include "pipeline/group_job.hpp"
+#include "pipeline/index_plan.hpp"
 #include "pipeline/out_dir.hpp"
 #include "pipeline/outputs.hpp"
 #include "pipeline/pipeline_plugin.hpp"
@@ -119,8 +119,7 @@ std::vector<catalog::ArchiveScan> distributed_scan(const mpi::communicator& worl
   auto [begin, end] = slice_for_rank(files.size(), world.rank(), world.size());
   io::Json mine = io::Json::array();
   for (size_t i = begin; i < end; ++i) {
-    if (!files[i].refused.empty()) mine.push_back(catalog::ArchiveScan{files[i].name, std::nullopt, files[i].refused});
-    else mine.push_back(catalog::scan_archive(files[i].path, files[i].name, group_by));
+    mine.push_back(scan_file(files[i], group_by));
   }
   std::vector<std::string> parts;
   mpi::gather(world, pack(mine), parts, 0);
@@ -128,44 +127,6 @@ std::vector<catalog::ArchiveScan> distributed_scan(const mpi::communicator& worl
   for (const auto& p : parts)
     for (const auto& s : unpack(p)) scans.push_back(s.get<catalog::ArchiveScan>());
   return scans;
-}
-
-struct IndexPlan {
-  std::vector<catalog::SongGroup> groups;
-  std::vector<int> owner;
-};
-
-// Rank 0: index the scans (one id per archive: a repeated id is a skip) and plan the groups.
-IndexPlan plan_on_root(const std::vector<catalog::ArchiveScan>& scans, const std::vector<ArchiveFile>& files,
-                       int ranks, const RunOptions& opt, std::vector<Skip>& skips, RunCounts& counts) {
-  std::vector<catalog::ArchiveMeta> metas;
-  std::set<int64_t> ids;
-  for (const auto& s : scans) {
-    if (!s.meta) {
-      skips.push_back({"index", s.filename, s.error});
-      continue;
-    }
-    if (!ids.insert(s.meta->beatmapset_id).second) {
-      skips.push_back({"index", s.filename, "beatmapset_id " + std::to_string(s.meta->beatmapset_id) +
-                                                " already taken by another archive"});
-      continue;
-    }
-    metas.push_back(*s.meta);
-  }
-  counts.archives_indexed = metas.size();
-  IndexPlan plan;
-  plan.groups = catalog::build_index(metas, opt.group_by);
-  std::map<std::string, uint64_t> size_of;
-  for (const auto& f : files) size_of[f.name] = f.bytes;
-  std::vector<uint64_t> cost;
-  for (const auto& g : plan.groups) {
-    uint64_t c = 0;
-    for (const auto& s : g.beatmapsets) c += size_of[s.filename];
-    cost.push_back(c);
-    counts.archives_in_groups += g.beatmapsets.size();
-  }
-  plan.owner = assign_groups(cost, ranks);
-  return plan;
 }
 
 IndexPlan broadcast_plan(const mpi::communicator& world, const IndexPlan& plan) {
@@ -253,7 +214,7 @@ int run_on(const mpi::communicator& world, const RunOptions& opt) {
   std::string plan_error;
   if (root) {
     try {
-      plan = plan_on_root(scans, files, world.size(), opt, root_skips, counts);
+      plan = plan_index(scans, files, world.size(), opt.group_by, root_skips, counts);
     } catch (const std::exception& e) {
       plan_error = e.what();
     }

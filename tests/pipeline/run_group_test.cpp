@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <set>
 #include <fstream>
 #include <sstream>
 
@@ -15,6 +16,7 @@
 #include "io/json.hpp"
 #include "pipeline/dataset.hpp"
 #include "pipeline/group_checkpoint.hpp"
+#include "pipeline/index_plan.hpp"
 #include "pipeline/records.hpp"
 #include "pipeline/run_group.hpp"
 #include "pipeline/stats_records.hpp"
@@ -39,14 +41,14 @@ std::string slurp(const std::string& path) {
   return ss.str();
 }
 
-// The index of a folder, serially: what rank 0 plans from.
+// The index of a folder, serially, as rank 0 plans it.
 std::vector<catalog::SongGroup> index_of(const std::string& dir) {
-  std::vector<catalog::ArchiveMeta> metas;
-  for (const ArchiveFile& f : list_archives(dir)) {
-    catalog::ArchiveScan scan = catalog::scan_archive(f.path, f.name);
-    if (scan.meta) metas.push_back(*scan.meta);
-  }
-  return catalog::build_index(metas);
+  std::vector<catalog::ArchiveScan> scans;
+  const std::vector<ArchiveFile> files = list_archives(dir);
+  for (const ArchiveFile& f : files) scans.push_back(scan_file(f, catalog::GroupBy::SetCreator));
+  std::vector<Skip> skips;
+  RunCounts counts;
+  return plan_index(scans, files, 1, catalog::GroupBy::SetCreator, skips, counts).groups;
 }
 
 fs::path scratch_dir(const std::string& tag) {
@@ -78,6 +80,35 @@ CorpusRun run_every_group(const RunOptions& opt, AnalysisInputs& analysis) {
     run.records.append(records_from_json(run.results.back().records));
   }
   return run;
+}
+
+// The plan rank 0 makes: the reference's song groups in its order, every group owned by a rank
+// in range, and archives that cannot be indexed (a refused file, a repeated beatmapset id)
+// counted as index skips naming the file.
+TEST(PlanIndex, GroupsAreTheReferenceIndexAndBadArchivesAreSkips) {
+  std::vector<ArchiveFile> files = list_archives(kCorpus);
+  std::vector<catalog::ArchiveScan> scans;
+  for (const ArchiveFile& f : files) scans.push_back(scan_file(f, catalog::GroupBy::SetCreator));
+  files.push_back({"fifo.osz", kCorpus + "/fifo.osz", 0, "not a regular file (a FIFO)"});
+  scans.push_back(scan_file(files.back(), catalog::GroupBy::SetCreator));
+  scans.push_back(scans.front());  // the same beatmapset id again
+  scans.back().filename = "copy.osz";
+  std::vector<Skip> skips;
+  RunCounts counts;
+  const IndexPlan plan = plan_index(scans, files, 3, catalog::GroupBy::SetCreator, skips, counts);
+
+  std::vector<std::string> ours, theirs;
+  for (const auto& g : plan.groups) ours.push_back(g.match_key);
+  for (const auto& g : io::Json::parse(slurp(kReference + "multi_mapper_index.json")))
+    theirs.push_back(g.at("match_key").get<std::string>());
+  EXPECT_EQ(ours, theirs);
+  ASSERT_EQ(plan.owner.size(), plan.groups.size());
+  for (int o : plan.owner) EXPECT_TRUE(o >= 0 && o < 3) << o;
+  std::set<std::string> skipped;
+  for (const Skip& k : skips)
+    if (k.stage == "index") skipped.insert(k.subject);
+  EXPECT_EQ(skipped, (std::set<std::string>{"fifo.osz", "copy.osz"}));
+  EXPECT_EQ(counts.archives_indexed, files.size() - 1);  // every real archive once; not the FIFO
 }
 
 TEST(RunGroup, TrackAOfEveryGroupMatchesTheReference) {
