@@ -62,6 +62,7 @@ void require_finite_latents(const std::string& checkpoint, const std::vector<flo
 int encode_latent(const EncodeLatentOptions& o) {
   const std::string temporary = o.out + ".tmp";
   try {
+    io::refuse_overwriting_input(o.input, o.out);
     io::temporary_for(o.out);  // before any work: a device or FIFO at --out is refused
     const io::NpyArray<double> x = io::read_npy_float64(o.input);
     if (x.shape.size() != 2 || x.shape[0] != 9)

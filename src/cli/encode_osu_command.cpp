@@ -79,6 +79,7 @@ int encode_osu(EncodeOsuOptions o) {
   const std::string temporary = o.out + ".tmp";
   std::error_code ignored;
   try {
+    io::refuse_overwriting_input(o.chart, o.out);
     io::temporary_for(o.out);  // before any work: a device or FIFO at --out is refused
     const osu::Beatmap beatmap = osu::read_beatmap(o.chart);
     for (const auto& repair : beatmap.repairs())

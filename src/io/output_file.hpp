@@ -32,6 +32,16 @@ inline const char* kind_of(mode_t mode) {
 }
 }  // namespace output_detail
 
+// Throws OutputError when `out` names the same file as `input` (also through a link or another
+// spelling of the path): the rename replaced the input with the output (`encode-osu c.osu --out
+// c.osu` left no chart, rc 0).
+inline void refuse_overwriting_input(const std::string& input, const std::string& out) {
+  struct stat in {}, target {};
+  if (::stat(input.c_str(), &in) == 0 && ::stat(out.c_str(), &target) == 0 && in.st_dev == target.st_dev &&
+      in.st_ino == target.st_ino)
+    throw OutputError(out + " is the input file " + input + "; choose another --out");
+}
+
 // The temporary <out>.tmp, with nothing at its name. Throws OutputError naming the path when
 // <out> exists and is neither a regular file nor a symbolic link (rename replaces a link, never
 // its target), or when a stale temporary cannot be removed (a folder there is not removed).

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -151,6 +152,22 @@ TEST_F(EncodeOsuCli, OutputThatIsAFifoIsRefusedAndLeftAlone) {
   EXPECT_NE(result.stderr_text.find("is a FIFO"), std::string::npos) << result.stderr_text;
   EXPECT_TRUE(fs::is_fifo(fs::symlink_status(target)));
   EXPECT_FALSE(fs::exists(fs::symlink_status(target + ".tmp")));
+}
+
+TEST_F(EncodeOsuCli, OutputThatIsTheInputChartIsRefused) {
+  const std::string chart = out("c.osu");  // a chart that encodes: the old code replaced it, rc 0
+  fs::copy_file(osu_fixture("ppy-osu__basic__completed.osu"), chart);
+  const auto original = fs::file_size(chart);
+  fs::create_symlink(chart, out("link.osu"));
+  for (const std::string& target : {chart, out("link.osu"), out("./c.osu")}) {
+    const auto result = run_encode_osu(quote(chart) + " --frames 10 --out " + quote(target));
+    EXPECT_EQ(result.exit_code, 1) << target;
+    EXPECT_NE(result.stderr_text.find("is the input file"), std::string::npos) << result.stderr_text;
+  }
+  EXPECT_TRUE(fs::is_regular_file(fs::symlink_status(chart)));
+  EXPECT_EQ(fs::file_size(chart), original);
+  std::ifstream in(chart);
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}).rfind("osu file format", 0), 0u);
 }
 
 // A link planted at the temporary's name (a shared folder) must not be written through.
