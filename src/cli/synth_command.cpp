@@ -2,9 +2,12 @@
 // multi-mapper corpus of .osz archives. The work happens in libcartography_synth.so (FFmpeg,
 // libzip), loaded only when this subcommand runs.
 #include <memory>
+#include <stdexcept>
+#include <string>
 
 #include "cli/command.hpp"
 #include "common/plugin.hpp"
+#include "pipeline/study_options.hpp"
 #include "synth/synth_plugin.hpp"
 
 namespace cartography::cli {
@@ -15,7 +18,18 @@ Command add_synth(CLI::App& parent) {
   app->add_option("out_dir", opt->out_dir, "Folder for the <beatmapset_id>.osz archives")->required();
   app->add_option("--songs", opt->songs, "Number of songs (1-5 mappers each by default)")
       ->check(CLI::Range(1, 100000));
-  app->add_option("--seed", opt->seed, "Seed: the same seed and options give byte-identical archives");
+  // The seed parser of `run`: CLI11 turned `--seed -1` into 18446744073709551615 without a word.
+  app->add_option("--seed", opt->seed, "Seed: the same seed and options give byte-identical archives")
+      ->check(CLI::Validator(
+          [](std::string& text) {
+            try {
+              pipeline::unsigned_integer(text);
+              return std::string();
+            } catch (const std::invalid_argument& e) {
+              return std::string(e.what());
+            }
+          },
+          "0..2^64-1"));
   app->add_option("--duration", opt->duration_s, "Nominal song length in seconds (each song varies +-15%)")
       ->check(CLI::Range(3.0, 1800.0));
   app->add_option("--min-mappers", opt->min_mappers, "Fewest archives (mappers) per song")->check(CLI::Range(1, 20));

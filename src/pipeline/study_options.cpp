@@ -58,15 +58,6 @@ bool boolean(const std::string& value) {
   throw std::invalid_argument("'" + value + "' is not true or false");
 }
 
-uint64_t unsigned_integer(const std::string& value) {
-  uint64_t out = 0;
-  auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), out);
-  if (value.empty() || ec == std::errc::result_out_of_range || ec != std::errc() ||
-      end != value.data() + value.size())
-    throw std::invalid_argument("'" + value + "' is not an integer from 0 to 18446744073709551615");
-  return out;
-}
-
 // A positive, finite number of seconds, at most a day (a longer interval is a typo).
 double interval_seconds(const std::string& value) {
   double out = 0;
@@ -161,6 +152,15 @@ void finalize(StudyOptions& o, const OptionSources& sources, const std::string& 
       throw OptionError(source_of(sources, "checkpoint") + ": checkpoint " + o.checkpoint + " " + *why);
   if (std::filesystem::exists(o.out_dir, ec) && !std::filesystem::is_directory(o.out_dir, ec))
     throw OptionError(source_of(sources, "out") + ": " + o.out_dir + " exists and is not a folder");
+}
+
+uint64_t unsigned_integer(const std::string& value) {
+  uint64_t out = 0;
+  auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), out);
+  if (value.empty() || ec == std::errc::result_out_of_range || ec != std::errc() ||
+      end != value.data() + value.size())
+    throw std::invalid_argument("'" + value + "' is not an integer from 0 to 18446744073709551615");
+  return out;
 }
 
 }  // namespace cartography::pipeline

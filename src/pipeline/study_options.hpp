@@ -37,6 +37,10 @@ struct StudyOptions {
 // The pipeline plugin's entry takes this name.
 using RunOptions = StudyOptions;
 
+// A seed's text: decimal digits only, 0 to 2^64 - 1 (`-1` and `1e3` used to wrap or truncate).
+// Throws std::invalid_argument saying so. Also used by `synth --seed`.
+uint64_t unsigned_integer(const std::string& value);
+
 std::string to_string(LatentMode v);
 std::string to_string(Device v);
 std::string to_string(catalog::GroupBy v);

@@ -45,6 +45,17 @@ expect_refusal "dataset not a folder" "dataset folder $work/fifo not found or no
   "$work/fifo" --out "$work/o" --checkpoint none
 if [ -e "$work/o" ]; then echo "FAIL: a refused run created its output folder"; fails=$((fails + 1)); fi
 
+# `synth --seed` is parsed as `run --seed` is: CLI11 alone turned -1 into 2^64-1 with rc 0.
+for seed in -1 1e3 +5 18446744073709551616; do
+  out=$(timeout 20 "$bin" synth "$work/synth" --songs 1 --seed "$seed" -q 2>&1)
+  rc=$?
+  if [ $rc -eq 0 ] || [ $rc -ge 124 ] || ! grep -qF -- "is not an integer from 0 to" <<<"$out" || [ -e "$work/synth" ]; then
+    echo "FAIL: synth --seed $seed: rc $rc: $out"; fails=$((fails + 1))
+  else
+    echo "ok: synth --seed $seed refused"
+  fi
+done
+
 # --help says where --resume reads from.
 if ! "$bin" run --help | grep -q -- "--resume .*<out>/progress/"; then
   echo "FAIL: run --help does not say that --resume reads <out>/progress/"; fails=$((fails + 1))
