@@ -435,6 +435,21 @@ def cmd_refuse(cartography, run_dir, work):
     r = subprocess.run([cartography, "report", run_dir, "--out", not_a_report], capture_output=True, text=True)
     check(r.returncode != 0 and os.path.exists(os.path.join(not_a_report, "keep.txt")),
           "a folder that is not a report is never replaced")
+    # A FIFO at a run file's name blocked `report` and `compare` forever.
+    for rel in ("run_summary.json", "cartography.h5", "data/multi_mapper_index.json"):
+        fifo_run = os.path.join(work, "fifo_run")
+        perturbed_copy(run_dir, fifo_run)
+        os.remove(os.path.join(fifo_run, rel))
+        os.mkfifo(os.path.join(fifo_run, rel))
+        for command in (["report", fifo_run, "--out", os.path.join(work, "refused_report")],
+                        ["compare", fifo_run, run_dir]):
+            try:
+                r = subprocess.run([cartography, *command], capture_output=True, text=True, timeout=120)
+                refused = r.returncode == (2 if command[0] == "compare" else 1)  # compare: 2 = cannot compare
+                check(refused and "not a regular file" in r.stderr and rel in r.stderr,
+                      f"{command[0]} of a run whose {rel} is a FIFO: exit {r.returncode} {r.stderr[-200:]}")
+            except subprocess.TimeoutExpired:
+                check(False, f"{command[0]} of a run whose {rel} is a FIFO blocked")
     # A run copied from elsewhere may hold a link at the name of a temporary the report writes:
     # it was written through (as root: any file overwritten).
     planted, victim = os.path.join(work, "planted_link"), os.path.join(work, "victim.txt")

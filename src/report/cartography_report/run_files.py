@@ -2,6 +2,7 @@
 import json
 import math
 import os
+import stat
 
 DIMS = ["ONSET", "COMBO", "SLIDE", "SUSTAIN", "WHISTLE", "FINISH", "CLAP", "X", "Y"]
 # Frame i of the 9-dim signal is at i * HOP / SR seconds (SPEC §5).
@@ -62,8 +63,22 @@ def _refuse_constant(name):
     raise ValueError("non-finite number " + name)
 
 
+def require_regular_file(path):
+    """A run folder may come from elsewhere: a FIFO at a file's name blocked `report` and `compare`
+    forever, a device would be read without end. A missing path is left to the open to report."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return
+    if not stat.S_ISREG(mode):
+        kind = "a folder" if stat.S_ISDIR(mode) else "a FIFO" if stat.S_ISFIFO(mode) else \
+            "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a plain file"
+        raise RunError(f"{path}: is {kind}, not a regular file")
+
+
 def read_json(path):
     """Strict JSON: NaN/Infinity are refused, so they can never reach a figure or a table."""
+    require_regular_file(path)
     try:
         with open(path, "r", encoding="utf-8") as f:
             return json.load(f, parse_constant=_refuse_constant)
@@ -154,6 +169,7 @@ class Run:
 
     def open_h5(self):
         import h5py  # only here: `tables` and `compare` of JSON need no HDF5
+        require_regular_file(self.h5_path)
         try:
             return h5py.File(self.h5_path, "r")
         except OSError as e:
