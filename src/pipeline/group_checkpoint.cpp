@@ -1,5 +1,6 @@
 #include "pipeline/group_checkpoint.hpp"
 
+#include <cmath>
 #include <filesystem>
 #include <cstring>
 #include <fstream>
@@ -24,7 +25,10 @@ constexpr const char* kProgressFormat = "cartography-progress/2 0.1.0";
 // nested arrays overflowed the stack: a segfault of the whole run); ours nest a few levels.
 constexpr int kMaxProgressNesting = 64;
 
-// The DOM builder of nlohmann, refusing (returning false) past kMaxProgressNesting levels.
+// The DOM builder of nlohmann, refusing (returning false) past kMaxProgressNesting levels and at
+// a non-finite number: the run never saves one (its JSON writer refuses them), so a NaN or inf
+// there is damage, and trusting it failed the whole run at its last write ("refusing to write a
+// non-finite number", no summary) after every group was done.
 class NestingLimitedReader {
  public:
   explicit NestingLimitedReader(io::Json& result) : dom_(result, true) {}
@@ -32,7 +36,9 @@ class NestingLimitedReader {
   bool boolean(bool v) { return dom_.boolean(v); }
   bool number_integer(io::Json::number_integer_t v) { return dom_.number_integer(v); }
   bool number_unsigned(io::Json::number_unsigned_t v) { return dom_.number_unsigned(v); }
-  bool number_float(io::Json::number_float_t v, const io::Json::string_t& s) { return dom_.number_float(v, s); }
+  bool number_float(io::Json::number_float_t v, const io::Json::string_t& s) {
+    return std::isfinite(v) && dom_.number_float(v, s);
+  }
   bool string(io::Json::string_t& v) { return dom_.string(v); }
   bool binary(io::Json::binary_t& v) { return dom_.binary(v); }
   bool start_object(std::size_t n) { return ++depth_ <= kMaxProgressNesting && dom_.start_object(n); }

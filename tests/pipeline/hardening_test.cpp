@@ -154,6 +154,18 @@ TEST_F(Scratch, DamagedProgressFilesAreRecomputedNeverTrusted) {
   for (int idx = 0; idx <= 5; ++idx) EXPECT_FALSE(load_group(out, idx, "fingerprint", out)) << "group " << idx;
 }
 
+// A NaN or inf in a saved group (a run never saves one) was trusted: the whole run then failed at
+// its last JSON write ("refusing to write a non-finite number", no summary).
+TEST_F(Scratch, ProgressFileWithANonFiniteNumberIsRecomputed) {
+  const std::string out = dir_.string();
+  save_group(out, "fingerprint", GroupOutcome{}, io::Json{{"pearson", {0.5, 0.25}}});
+  ASSERT_TRUE(load_group(out, 0, "fingerprint", out));  // the same file with finite numbers loads
+  for (const double bad : {std::nan(""), std::numeric_limits<double>::infinity()}) {
+    save_group(out, "fingerprint", GroupOutcome{}, io::Json{{"pearson", {0.5, bad}}});
+    EXPECT_FALSE(load_group(out, 0, "fingerprint", out)) << bad;
+  }
+}
+
 // A sparse progress file of 64 GiB (a few KB on disk) was read whole into memory before parsing.
 // Checked in a child process, whose peak memory is its own.
 TEST_F(Scratch, HugeSparseProgressFileIsNotReadIntoMemory) {
