@@ -211,12 +211,20 @@ Handle variable_string_type() {
   return t;
 }
 
+// A variable-length HDF5 string is a C string: a NUL byte (a chart's `Version:a<NUL>b` is valid
+// UTF-8, kept whole in the JSON) cut it short, so the file and the JSON named the map
+// differently. Shown as U+FFFD, like a byte that is not UTF-8.
+std::string without_nul(std::string s) {
+  for (size_t at = s.find('\0'); at != std::string::npos; at = s.find('\0', at + 3)) s.replace(at, 1, "\xEF\xBF\xBD");
+  return s;
+}
+
 // One [n] dataset of variable-length UTF-8 strings, written by this process alone. The type
-// says UTF-8, so bytes that are not (file names are bytes) are shown as U+FFFD.
+// says UTF-8, so bytes that are not (file names are bytes) are shown as U+FFFD, and so is NUL.
 void write_variable_strings(hid_t file, const std::string& name, const std::vector<std::string>& values) {
   std::vector<std::string> shown;
   shown.reserve(values.size());
-  for (const auto& v : values) shown.push_back(utf8_display(v));
+  for (const auto& v : values) shown.push_back(without_nul(utf8_display(v)));
   std::vector<const char*> pointers;
   for (const auto& v : shown) pointers.push_back(v.c_str());
   Handle type = variable_string_type();

@@ -123,6 +123,7 @@ TEST(RunStore, EmptyTablesAndLongOrNonUtf8Strings) {
     for (int i = 0; i < 1000; ++i) names.push_back("n" + std::to_string(i));
     names.push_back(long_name);
     names.push_back(std::string("bad\xff\xfename.osz"));
+    names.push_back(std::string("a\0b", 3));  // a C string would end at the NUL
     if (rank() == 0) store.strings("t/names", names);
     store.ragged("sig", 9, 0, std::vector<ColumnBlock<double>>{});
     store.finish();
@@ -135,10 +136,11 @@ TEST(RunStore, EmptyTablesAndLongOrNonUtf8Strings) {
   EXPECT_TRUE(read_strings(f, "t/no_names").empty());
   EXPECT_TRUE(read_all<int64_t>(f, "t/none", H5T_NATIVE_INT64).empty());
   auto names = read_strings(f, "t/names");
-  ASSERT_EQ(names.size(), 1002u);
+  ASSERT_EQ(names.size(), 1003u);
   EXPECT_EQ(names[999], "n999");
   EXPECT_EQ(names[1000], long_name);
   EXPECT_EQ(names[1001], "bad\xef\xbf\xbd\xef\xbf\xbdname.osz");  // declared UTF-8: shown with U+FFFD
+  EXPECT_EQ(names[1002], "a\xef\xbf\xbd" "b");
   H5Fclose(f);
 }
 
