@@ -265,9 +265,11 @@ inline NpyHeader read_npy_header(const std::string& path, std::ifstream& in) {
   h.descr = npy_detail::descr_of(path, text);
   h.fortran_order = npy_detail::fortran_order_of(path, text);
   h.shape = npy_detail::shape_of(path, text);
-  const auto count = checked::product<uint64_t>(h.shape);
+  // In int64, as the shape itself and the writer count (a reader that accepted what the writer
+  // refuses was a fuzz finding).
+  const auto count = checked::product<int64_t>(h.shape);
   if (!count) fail(path, "the .npy shape " + npy_detail::shape_text(h.shape) + " has more elements than 64 bits count");
-  h.count = *count;
+  h.count = static_cast<uint64_t>(*count);
   return h;
 }
 
