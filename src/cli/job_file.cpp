@@ -1,5 +1,6 @@
 #include "cli/job_file.hpp"
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <cerrno>
@@ -7,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <sstream>
 #include <vector>
 
 #include "pipeline/file_kind.hpp"
@@ -22,20 +24,45 @@ std::string resolve(const fs::path& base, const std::string& p) {
   return (base / p).lexically_normal().string();
 }
 
+// Reads a stream's documents without building them, stopping at the second: all a job file needs
+// to know. YAML::LoadAll must not be used on untrusted text: on some malformed streams ("!,")
+// yaml-cpp's parser keeps reporting an empty document without consuming input, and LoadAll's
+// unbounded loop then runs for ever, allocating a node each time.
+class IgnoreEvents : public YAML::EventHandler {
+ public:
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
+bool holds_several_documents(const std::string& text) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  IgnoreEvents ignore;
+  int documents = 0;
+  while (documents < 2 && parser.HandleNextDocument(ignore)) ++documents;
+  return documents > 1;
+}
+
 YAML::Node load_mapping(const std::string& text, const std::string& path) {
-  std::vector<YAML::Node> documents;
+  YAML::Node job;
   try {
-    documents = YAML::LoadAll(text);
+    job = YAML::Load(text);
+    if (!job.IsMap()) throw OptionError(path + ": expected a mapping of options (key: value lines)");
+    // YAML::Load reads the first document and silently drops the rest (a second `out:` after
+    // `---` was ignored with rc 0).
+    if (holds_several_documents(text))
+      throw OptionError(path + ": holds more than one YAML document (separated by ---); a job file is one "
+                               "mapping of options");
   } catch (const YAML::Exception& e) {
     throw OptionError(path + ": not valid YAML: " + e.what());
   }
-  // YAML::Load read the first document and silently dropped the rest (a second `out:` after
-  // `---` was ignored with rc 0).
-  if (documents.size() > 1)
-    throw OptionError(path + ": holds " + std::to_string(documents.size()) +
-                      " YAML documents (separated by ---); a job file is one mapping of options");
-  const YAML::Node job = documents.empty() ? YAML::Node() : documents.front();
-  if (!job.IsMap()) throw OptionError(path + ": expected a mapping of options (key: value lines)");
   return job;
 }
 
