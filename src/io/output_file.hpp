@@ -21,8 +21,8 @@ class OutputError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-namespace output_detail {
-inline const char* kind_of(mode_t mode) {
+// What a directory entry that is not a regular file is, for messages ("is a FIFO, not ...").
+inline const char* file_kind_name(mode_t mode) {
   if (S_ISDIR(mode)) return "a folder";
   if (S_ISFIFO(mode)) return "a FIFO";
   if (S_ISCHR(mode)) return "a character device";
@@ -30,7 +30,6 @@ inline const char* kind_of(mode_t mode) {
   if (S_ISSOCK(mode)) return "a socket";
   return "not a plain file";
 }
-}  // namespace output_detail
 
 // Throws OutputError when `out` names the same file as `input` (also through a link or another
 // spelling of the path): the rename replaced the input with the output (`encode-osu c.osu --out
@@ -48,7 +47,7 @@ inline void refuse_overwriting_input(const std::string& input, const std::string
 inline std::string temporary_for(const std::string& out) {
   struct stat st {};
   if (::lstat(out.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode))
-    throw OutputError(out + " is " + output_detail::kind_of(st.st_mode) +
+    throw OutputError(out + " is " + file_kind_name(st.st_mode) +
                       ", not a regular file: it would be replaced by the output");
   const std::string temporary = out + ".tmp";
   if (::lstat(temporary.c_str(), &st) != 0) return temporary;
