@@ -86,7 +86,8 @@ std::vector<T> from_binary(const io::Json& j) {
   const auto& bytes = j.get_binary();
   if (bytes.size() % sizeof(T) != 0) throw std::runtime_error("bad array size in a saved group");
   std::vector<T> out(bytes.size() / sizeof(T));
-  std::memcpy(out.data(), bytes.data(), bytes.size());
+  // An empty array (a Track-A-only group has no latents) has no data pointer to copy from or to.
+  if (!bytes.empty()) std::memcpy(out.data(), bytes.data(), bytes.size());
   return out;
 }
 
