@@ -10,6 +10,7 @@
 #include <cstring>
 #include <cstdio>
 #include <filesystem>
+#include <map>
 
 namespace cartography::io {
 namespace {
@@ -80,6 +81,33 @@ template <>
 hid_t native_type<float>() { return H5T_NATIVE_FLOAT; }
 template <>
 hid_t native_type<int64_t>() { return H5T_NATIVE_INT64; }
+
+template <typename T>
+Element element_of();
+template <>
+Element element_of<double>() { return Element::Float64; }
+template <>
+Element element_of<float>() { return Element::Float32; }
+
+// The spans in order, each inside [0, total), adjacent ones joined; empty ones dropped.
+std::vector<std::pair<int64_t, int64_t>> merged_spans(const std::string& name,
+                                                      const std::vector<std::pair<int64_t, int64_t>>& spans,
+                                                      int64_t total) {
+  std::vector<std::pair<int64_t, int64_t>> out;
+  int64_t end = 0;
+  for (const auto& [first, count] : spans) {
+    if (count < 0 || first < end || first + count > total)
+      throw StoreError("columns " + std::to_string(first) + "+" + std::to_string(count) + " outside dataset " + name +
+                       " or not in ascending order");
+    if (count == 0) continue;
+    if (!out.empty() && out.back().first + out.back().second == first)
+      out.back().second += count;
+    else
+      out.emplace_back(first, count);
+    end = first + count;
+  }
+  return out;
+}
 
 std::vector<hsize_t> to_hsize(const std::vector<int64_t>& dims) {
   return std::vector<hsize_t>(dims.begin(), dims.end());
@@ -153,35 +181,62 @@ struct RunStore::Impl {
     note_transfer(name);
   }
 
+  // Ragged datasets between create_ragged() and finish(): written in several transfers.
+  struct Ragged {
+    Handle dset;
+    Element type = Element::Float64;
+    int64_t rows = 0, total = 0;
+  };
+  std::map<std::string, Ragged> ragged_sets;
+
+  void create_ragged(const std::string& name, Element type, int64_t rows, int64_t total) {
+    errno = 0;
+    if (rows < 0 || total < 0) throw StoreError("negative shape for dataset " + name);
+    Handle dset = create_dataset(name, type == Element::Float64 ? H5T_NATIVE_DOUBLE : H5T_NATIVE_FLOAT,
+                                 {hsize_t(rows), hsize_t(total)});
+    ragged_sets[name] = Ragged{std::move(dset), type, rows, total};
+  }
+
+  // One collective transfer of this rank's spans (adjacent ones merged: fewer hyperslabs for
+  // HDF5 to combine); a rank without any joins with an empty selection.
+  template <typename T>
+  void write_columns(const std::string& name, const ColumnSpans<T>& mine) {
+    errno = 0;
+    auto it = ragged_sets.find(name);
+    if (it == ragged_sets.end()) throw StoreError("no ragged dataset " + name + " to write columns into");
+    const Ragged& r = it->second;
+    if (r.type != element_of<T>()) throw StoreError("wrong element type for dataset " + name);
+    std::vector<std::pair<int64_t, int64_t>> spans = merged_spans(name, mine.spans, r.total);
+    int64_t columns = 0;
+    for (const auto& s : spans) columns += s.second;
+    const bool have = columns > 0 && r.rows > 0;
+    Handle file_space(H5Dget_space(r.dset.get()), H5Sclose, "get dataspace");
+    Handle mem_space = simple_space({hsize_t(std::max<int64_t>(r.rows, 1)), hsize_t(std::max<int64_t>(columns, 1))});
+    check(H5Sselect_none(file_space.get()), "select none");
+    if (have) {
+      for (const auto& [first, count] : spans) {
+        hsize_t start[2] = {0, hsize_t(first)}, cnt[2] = {hsize_t(r.rows), hsize_t(count)};
+        check(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_OR, start, nullptr, cnt, nullptr), "select columns");
+      }
+    } else {
+      check(H5Sselect_none(mem_space.get()), "select none");
+    }
+    check(H5Dwrite(r.dset.get(), native_type<T>(), mem_space.get(), file_space.get(), collective.get(),
+                   have ? mine.data : nullptr),
+          "write " + name);
+    note_transfer(name);
+  }
+
+  // The one-call form: one transfer per block, as many as the rank with the most blocks has.
   template <typename T>
   void ragged(const std::string& name, int64_t rows, int64_t total, const std::vector<ColumnBlock<T>>& mine) {
-    errno = 0;
-    std::vector<hsize_t> dims{hsize_t(rows), hsize_t(total)};
-    Handle dset = create_dataset(name, native_type<T>(), dims);
-    // One collective write per block; ranks with fewer blocks join with empty selections.
+    create_ragged(name, element_of<T>(), rows, total);
     long long count = static_cast<long long>(mine.size()), rounds = 0;
     MPI_Allreduce(&count, &rounds, 1, MPI_LONG_LONG, MPI_MAX, comm);
     for (long long k = 0; k < rounds; ++k) {
-      Handle file_space(H5Dget_space(dset.get()), H5Sclose, "get dataspace");
-      bool have = k < count && mine[size_t(k)].columns > 0 && rows > 0;
-      hsize_t block_cols = have ? hsize_t(mine[size_t(k)].columns) : 1;
-      std::vector<hsize_t> mem_dims{hsize_t(std::max<int64_t>(rows, 1)), block_cols};
-      Handle mem_space = simple_space(mem_dims);
-      const T* data = nullptr;
-      if (have) {
-        const auto& b = mine[size_t(k)];
-        if (b.column_offset < 0 || b.column_offset + b.columns > total)
-          throw StoreError("block outside dataset " + name);
-        hsize_t start[2] = {0, hsize_t(b.column_offset)}, cnt[2] = {hsize_t(rows), hsize_t(b.columns)};
-        check(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start, nullptr, cnt, nullptr), "select block");
-        data = b.data;
-      } else {
-        check(H5Sselect_none(file_space.get()), "select none");
-        check(H5Sselect_none(mem_space.get()), "select none");
-      }
-      check(H5Dwrite(dset.get(), native_type<T>(), mem_space.get(), file_space.get(), collective.get(), data),
-            "write " + name);
-      note_transfer(name);
+      ColumnSpans<T> spans;
+      if (k < count) spans = {{{mine[size_t(k)].column_offset, mine[size_t(k)].columns}}, mine[size_t(k)].data};
+      write_columns(name, spans);
     }
   }
 
@@ -282,6 +337,7 @@ RunStore::~RunStore() {
   // inside MPI_Finalize then dereferences: a segfault. Left open, the file is closed by that
   // shutdown, which fails quietly; the caller has the error already and removes the file.
   impl_->collective = Handle();
+  for (auto& entry : impl_->ragged_sets) entry.second.dset.release();
   impl_->file.release();
 }
 
@@ -347,12 +403,24 @@ void RunStore::ragged(const std::string& name, int64_t rows, int64_t total,
   impl_->ragged(name, rows, total, mine);
 }
 
-void RunStore::finish() {
+void RunStore::create_ragged(const std::string& name, Element type, int64_t rows, int64_t total) {
+  impl_->create_ragged(name, type, rows, total);
+}
+void RunStore::write_columns(const std::string& name, const ColumnSpans<double>& mine) {
+  impl_->write_columns(name, mine);
+}
+void RunStore::write_columns(const std::string& name, const ColumnSpans<float>& mine) {
+  impl_->write_columns(name, mine);
+}
+
+void RunStore::finish(const std::function<void(const std::string&)>& closed) {
   errno = 0;
+  impl_->ragged_sets.clear();  // an open dataset would keep the parallel file from closing
   check(H5Fflush(impl_->file.get(), H5F_SCOPE_GLOBAL), "flush " + impl_->partial_path);
   impl_->collective = Handle();
   check(H5Fclose(impl_->file.release()), "close " + impl_->partial_path);
   MPI_Barrier(impl_->comm);
+  if (closed) closed(impl_->partial_path);
   std::string error;
   if (impl_->rank == 0) {
     try {

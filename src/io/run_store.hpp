@@ -7,9 +7,11 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace cartography::io {
@@ -25,6 +27,17 @@ struct ColumnBlock {
   int64_t columns = 0;
   const T* data = nullptr;
 };
+
+// Columns of a ragged dataset that this rank writes in one transfer: `spans` are (first column,
+// columns) in ascending order, not overlapping; `data` is [rows, sum of columns] row-major, the
+// spans side by side in that order (the order in which HDF5 walks the selection).
+template <typename T>
+struct ColumnSpans {
+  std::vector<std::pair<int64_t, int64_t>> spans;
+  const T* data = nullptr;
+};
+
+enum class Element { Float64, Float32 };
 
 struct StoreComm;  // the communicator (io/run_store_mpi.hpp): no MPI type in this header
 
@@ -54,6 +67,13 @@ class RunStore {
   void ragged(const std::string& name, int64_t rows, int64_t total_columns,
               const std::vector<ColumnBlock<float>>& mine);
 
+  // The same in several transfers, so that no rank needs all its columns in memory at once:
+  // create_ragged() makes the dataset, then every rank calls write_columns() the same number of
+  // times (a rank with nothing left passes no spans). Collective.
+  void create_ragged(const std::string& name, Element type, int64_t rows, int64_t total_columns);
+  void write_columns(const std::string& name, const ColumnSpans<double>& mine);
+  void write_columns(const std::string& name, const ColumnSpans<float>& mine);
+
   // The collective writes that HDF5 performed independently instead, each "name: cause" (from
   // H5Pget_mpio_no_collective_cause); empty when every transfer really was collective.
   const std::vector<std::string>& independent_writes() const;
@@ -61,7 +81,11 @@ class RunStore {
   // Collective: closes the parallel file; rank 0 reopens it alone, writes the string tables and
   // the root attribute complete=1, closes it (checked) and renames <path>.partial to <path>.
   // Any failure is thrown on every rank (StoreError with HDF5's or the OS's reason).
-  void finish();
+  // `closed` (if given) runs on every rank between the close and rank 0's reopening, with the
+  // path of the closed .partial file: a later phase that reads the arrays back serially and adds
+  // tables (pipeline/null_phase.*, io/run_store_read.hpp) before the file looks finished. It
+  // must throw on every rank or on none.
+  void finish(const std::function<void(const std::string& partial_path)>& closed = {});
 
  private:
   struct Impl;
