@@ -32,7 +32,8 @@ struct LagAgreement {
 // a and b are [dims, frames] with the same dims and frames (the caller cuts a pair to its
 // common length first). Per-dim r is stats::pearson (0 with < 2 overlapping frames or no
 // spread). best_lag maximises score; ties go to the smaller |L|, then to the negative lag.
-// max_lag must be >= 0; lags beyond frames - 1 are still scored (overlap < 2 -> r = 0).
+// max_lag must be >= 0; only lags leaving at least 2 overlapping frames (|L| <= frames - 2) are
+// candidates, so lag 0 is the answer for signals of fewer than 3 frames.
 // Throws std::invalid_argument on mismatched shapes. Cost O(k · dims · frames).
 // Instantiated for double (encodings) and float (latents).
 template <class T>

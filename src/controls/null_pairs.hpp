@@ -39,7 +39,8 @@ struct NullPair {
 };
 
 // One null pair per real pair, in the order of real_pairs; a real pair gets none (and is left
-// out) only when no other song with members and a positive length exists. Songs are looked up
+// out) only when its own song's length is 0 (nothing to compare) or no other song with members
+// and a positive length exists. Songs are looked up
 // by song_group_idx; a real pair naming an unknown song throws std::invalid_argument.
 //
 // Selection, for a real pair (g, a, b) (the golden script repeats it):
