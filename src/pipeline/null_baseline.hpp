@@ -29,6 +29,7 @@ namespace cartography::pipeline {
 
 struct NullRecords {
   std::vector<controls::NullPair> a_pairs;   // one per real Track A pair, same order
+  std::vector<int64_t> a_real_index;         // a_pairs[i] stands beside real track_a[a_real_index[i]]
   std::vector<stats::TrackAPair> track_a;    // track_a[i] compares a_pairs[i]
   std::vector<controls::NullPair> b_pairs;   // those null pairs with latents on both sides
   std::vector<int64_t> b_real_index;         // b_pairs[i] stands beside real track_b[b_real_index[i]]
@@ -83,5 +84,20 @@ struct NullPairStats {
 };
 NullPairStats null_pair_stats(const controls::NullPair& p, const MapTable& maps, const MapLocator& where,
                               const std::vector<int64_t>& song_latent, SignalSource& source, bool with_latent);
+
+// Null pairs [begin, end) of `pairs` (one rank's slice), one pair at a time. The result holds
+// a_pairs, track_a and b_pairs/track_b; b_real_index holds, for now, each Track B record's index
+// in `pairs` (link_track_b() turns it into the real pair's index once the slices are joined).
+NullRecords null_slice(const std::vector<controls::NullPair>& pairs, size_t begin, size_t end,
+                       const MapTable& maps, SignalSource& source, bool with_latent);
+
+// Appends a later slice (rank order = pair order); its b_real_index are indices into `pairs`.
+void append_slice(NullRecords& to, NullRecords&& slice);
+
+// Rank 0, after joining: a_real_index / b_real_index become the indices in the real records
+// (canonical order) of the pairs the null ones stand beside. A null Track B record whose real
+// pair has no Track B record (its song had no latents) is dropped: nothing to compare it with.
+void link_to_real(NullRecords& records, std::span<const stats::TrackAPair> real_track_a,
+                  std::span<const stats::TrackBPair> real_track_b);
 
 }  // namespace cartography::pipeline
