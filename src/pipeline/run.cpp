@@ -21,6 +21,7 @@
 
 #include "catalog/index.hpp"
 #include "pipeline/analysis.hpp"
+#include "pipeline/array_spill.hpp"
 #include "pipeline/content_hash.hpp"
 #include "pipeline/dataset.hpp"
 #include "pipeline/group_checkpoint.hpp"
@@ -142,6 +143,17 @@ void log_outcome(const GroupOutcome& o) {
   for (const auto& w : o.warnings) spdlog::warn("{}", w);
 }
 
+// A finished group's arrays go to this rank's spill and leave memory (array_spill.hpp); the
+// reason when they cannot (a full disk), which stops the run like a failed progress file.
+std::string spill_arrays(ArraySpill& spill, GroupOutcome& outcome) {
+  try {
+    spill.append(outcome);
+    return {};
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+}
+
 // Rank 0 gets every outcome's metadata and analysis records, in song_group_idx order.
 std::vector<std::string> gather_packed(const mpi::communicator& world, const std::string& mine) {
   std::vector<std::string> parts;
@@ -230,7 +242,8 @@ int run_on(const mpi::communicator& world, const RunOptions& opt) {
   size_t remote = 0;
   for (int o : plan.owner) remote += (o != 0);
   Progress progress(world, plan.groups.size(), root ? remote : 0, opt.progress_seconds);
-  std::vector<GroupOutcome> mine;
+  std::vector<GroupOutcome> mine;  // without their arrays: those are in `spill`
+  ArraySpill spill(spill_path(opt.out_dir, world.rank()));
   GroupTimings timings;
   AnalysisInputs analysis_inputs = open_analysis(world, opt);
   const std::string checkpoint_hash =
@@ -243,6 +256,7 @@ int run_on(const mpi::communicator& world, const RunOptions& opt) {
     if (fatal.empty()) {
       GroupResult r = run_group(opt, checkpoint_hash, plan.groups[g], static_cast<int>(g), analysis_inputs, timings);
       fatal = r.save_error;
+      if (fatal.empty()) fatal = spill_arrays(spill, r.outcome);
       resumed += r.resumed ? 1 : 0;
       log_outcome(r.outcome);
       test_group_delay();
@@ -292,7 +306,7 @@ int run_on(const mpi::communicator& world, const RunOptions& opt) {
   rethrow_if_any(world, write_error);
   std::string store_error;
   try {
-    write_store(world, opt, files.size(), plan.groups.size(), all, merged_records, mine);
+    write_store(world, opt, files.size(), plan.groups.size(), all, merged_records, spill);
   } catch (const std::exception& e) {
     store_error = e.what();
   }

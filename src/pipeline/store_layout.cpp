@@ -1,8 +1,13 @@
 #include "pipeline/store_layout.hpp"
 
 #include <boost/mpi/collectives.hpp>
+#include <boost/mpi/operations.hpp>
+#include <boost/serialization/string.hpp>
 #include <boost/serialization/vector.hpp>
+#include <algorithm>
+#include <cstdlib>
 #include <map>
+#include <type_traits>
 
 #include <spdlog/spdlog.h>
 
@@ -116,25 +121,116 @@ void write_pair_tables(io::RunStore& store, const GroupRecords& r, int64_t laten
   store.table("track_b/full_cosine", {pb}, b_full);
 }
 
-template <typename T, typename Offset, typename Columns, typename Data>
-std::vector<io::ColumnBlock<T>> my_blocks(const std::vector<GroupOutcome>& mine, Offset offset, Columns columns,
-                                          Data data) {
-  std::vector<io::ColumnBlock<T>> blocks;
-  for (const GroupOutcome& o : mine) {
-    int64_t at = offset(o);
-    for (const EncodedMap& m : o.maps) {
-      blocks.push_back({at, columns(m), data(m)});
-      at += columns(m);
+// One map's columns in a ragged dataset, and where its values are in the spill.
+struct Piece {
+  int64_t column = 0, columns = 0;
+  uint64_t at = 0;
+};
+
+// This rank's maps in one dataset, in column order (the order a transfer's buffer must have),
+// whatever order the rank did its groups in. `group_column` is where each group's maps start.
+template <typename Columns, typename At>
+std::vector<Piece> my_pieces(const ArraySpill& spill, const std::vector<int64_t>& group_column, Columns columns,
+                             At at) {
+  std::vector<Piece> pieces;
+  for (const SpilledGroup& g : spill.groups()) {
+    int64_t column = group_column[size_t(g.song_group_idx)];
+    for (const SpilledMap& m : g.maps) {
+      if (columns(m) > 0) pieces.push_back({column, columns(m), at(m)});
+      column += columns(m);
     }
   }
-  return blocks;
+  std::sort(pieces.begin(), pieces.end(), [](const Piece& a, const Piece& b) { return a.column < b.column; });
+  return pieces;
+}
+
+// Bytes one rank loads per collective transfer: what bounds the final write's memory. 16 MiB
+// keeps the transfers few (a GB per rank is ~60) and the buffer below what a group's own work
+// needs. CARTOGRAPHY_TEST_WRITE_ROUND_BYTES lowers it so that small test corpora take many rounds.
+uint64_t round_budget() {
+  static const uint64_t bytes = [] {
+    const char* v = std::getenv("CARTOGRAPHY_TEST_WRITE_ROUND_BYTES");
+    const unsigned long long n = v ? std::strtoull(v, nullptr, 10) : 0;
+    return n > 0 ? uint64_t(n) : uint64_t(16) << 20;
+  }();
+  return bytes;
+}
+
+// Consecutive pieces, at most `budget` bytes a round; a piece bigger than that goes alone.
+std::vector<std::vector<Piece>> in_rounds(const std::vector<Piece>& pieces, uint64_t bytes_per_column,
+                                          uint64_t budget) {
+  std::vector<std::vector<Piece>> rounds;
+  uint64_t bytes = 0;
+  for (const Piece& p : pieces) {
+    const uint64_t b = uint64_t(p.columns) * bytes_per_column;
+    if (rounds.empty() || bytes + b > budget) {
+      rounds.emplace_back();
+      bytes = 0;
+    }
+    rounds.back().push_back(p);
+    bytes += b;
+  }
+  return rounds;
+}
+
+// A round's values read from the spill straight into the layout write_columns() wants:
+// [rows, round columns], the pieces side by side. `buffer` is reused from round to round.
+template <typename T>
+io::ColumnSpans<T> load_round(const ArraySpill& spill, const std::vector<Piece>& round, int64_t rows,
+                              std::vector<T>& buffer) {
+  int64_t width = 0;
+  for (const Piece& p : round) width += p.columns;
+  buffer.resize(size_t(rows * width));
+  io::ColumnSpans<T> spans;
+  int64_t left = 0;
+  for (const Piece& p : round) {
+    for (int64_t r = 0; r < rows; ++r)
+      spill.read(p.at + uint64_t(r * p.columns) * sizeof(T), buffer.data() + r * width + left, size_t(p.columns));
+    spans.spans.emplace_back(p.column, p.columns);
+    left += p.columns;
+  }
+  spans.data = buffer.data();
+  return spans;
+}
+
+// Every rank's error (empty: none) reaches every rank, which all throw the first one.
+void throw_if_any(const boost::mpi::communicator& world, const std::string& mine) {
+  std::vector<std::string> errors;
+  boost::mpi::all_gather(world, mine, errors);
+  for (size_t r = 0; r < errors.size(); ++r)
+    if (!errors[r].empty()) throw io::StoreError("rank " + std::to_string(r) + ": " + errors[r]);
+}
+
+// A [rows, total] ragged dataset, written from the spill in as many collective rounds as the
+// rank with the most needs. A rank that cannot read its spill takes part in the remaining
+// rounds with nothing (leaving would hang the others), and then every rank fails with its reason.
+template <typename T>
+void write_from_spill(const boost::mpi::communicator& world, io::RunStore& store, const std::string& name,
+                      int64_t rows, int64_t total, const ArraySpill& spill, const std::vector<Piece>& pieces) {
+  store.create_ragged(name, std::is_same_v<T, double> ? io::Element::Float64 : io::Element::Float32, rows, total);
+  const std::vector<std::vector<Piece>> rounds = in_rounds(pieces, uint64_t(rows) * sizeof(T), round_budget());
+  const size_t all_rounds = boost::mpi::all_reduce(world, rounds.size(), boost::mpi::maximum<size_t>());
+  std::vector<T> buffer;
+  std::string error;
+  for (size_t k = 0; k < all_rounds; ++k) {
+    io::ColumnSpans<T> spans;
+    if (k < rounds.size() && error.empty()) {
+      try {
+        spans = load_round(spill, rounds[k], rows, buffer);
+      } catch (const std::exception& e) {
+        error = e.what();
+      }
+    }
+    store.write_columns(name, spans);
+  }
+  throw_if_any(world, error);
 }
 
 }  // namespace
 
 void write_store(const boost::mpi::communicator& world, const RunOptions& opt, size_t archives_seen, size_t groups,
                  const std::vector<GroupOutcome>& all, const GroupRecords& records,
-                 const std::vector<GroupOutcome>& mine) {
+                 const ArraySpill& mine, const std::function<void(const std::string&)>& before_rename) {
   GroupOffsets off = world.rank() == 0 ? offsets_on_root(all, groups) : GroupOffsets{};
   broadcast(world, off);
 
@@ -153,20 +249,19 @@ void write_store(const boost::mpi::communicator& world, const RunOptions& opt, s
   store.attribute("multi_mapper_groups", static_cast<int64_t>(groups));
 
   write_map_table(store, all, off.rows);
-  auto signal_blocks = my_blocks<double>(
-      mine, [&](const GroupOutcome& o) { return off.frame[size_t(o.song_group_idx)]; },
-      [](const EncodedMap& m) { return m.frames; }, [](const EncodedMap& m) { return m.signal.data(); });
-  store.ragged("encodings/signal", 9, off.frames, signal_blocks);
+  const auto signal = my_pieces(
+      mine, off.frame, [](const SpilledMap& m) { return m.frames; }, [](const SpilledMap& m) { return m.signal_at; });
+  write_from_spill<double>(world, store, "encodings/signal", 9, off.frames, mine, signal);
   if (off.latent_dims > 0) {
-    auto latent_blocks = my_blocks<float>(
-        mine, [&](const GroupOutcome& o) { return off.latent[size_t(o.song_group_idx)]; },
-        [](const EncodedMap& m) { return m.latent_frames; }, [](const EncodedMap& m) { return m.latent.data(); });
-    store.ragged("latents/mu", off.latent_dims, off.latents, latent_blocks);
+    const auto latent = my_pieces(
+        mine, off.latent, [](const SpilledMap& m) { return m.latent_frames; },
+        [](const SpilledMap& m) { return m.latent_at; });
+    write_from_spill<float>(world, store, "latents/mu", off.latent_dims, off.latents, mine, latent);
   }
   write_pair_tables(store, records, off.latent_dims);
   // Correct either way, but an independent fallback is what makes a large run's write slow.
   for (const std::string& w : store.independent_writes()) spdlog::warn("cartography.h5: {}", w);
-  store.finish();
+  store.finish(before_rename);
 }
 
 }  // namespace cartography::pipeline

@@ -2,10 +2,12 @@
 #pragma once
 
 #include <boost/mpi/communicator.hpp>
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "io/json.hpp"
+#include "pipeline/array_spill.hpp"
 #include "pipeline/group_job.hpp"
 #include "pipeline/study_options.hpp"
 #include "pipeline/stats_records.hpp"
@@ -13,9 +15,12 @@
 namespace cartography::pipeline {
 
 // Collective. `all` and `records` are meaningful on rank 0 only (song_group_idx order);
-// `mine` are this rank's outcomes with their arrays.
+// `mine` holds this rank's arrays, written in rounds of bounded size (store_layout.cpp).
+// `before_rename` runs on every rank once the arrays are in the closed .partial file and before
+// it is renamed (io::RunStore::finish): the null baseline phase (null_phase.hpp).
 void write_store(const boost::mpi::communicator& world, const RunOptions& opt, size_t archives_seen,
                  size_t groups, const std::vector<GroupOutcome>& all, const GroupRecords& records,
-                 const std::vector<GroupOutcome>& mine);
+                 const ArraySpill& mine,
+                 const std::function<void(const std::string& partial_path)>& before_rename = {});
 
 }  // namespace cartography::pipeline

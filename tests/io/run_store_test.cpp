@@ -108,6 +108,70 @@ TEST(RunStore, WritesCollectivelyAndRenamesWhenFinished) {
   H5Fclose(f);
 }
 
+// The bounded-memory form: every rank writes its columns in its own number of transfers, several
+// non-adjacent spans per transfer (columns interleaved across ranks), and joins the transfers it
+// has nothing for with no spans. Every value lands in its column, and every transfer was
+// collective.
+TEST(RunStore, ColumnsInSeveralTransfersWithManySpansEach) {
+  const std::string dir = "/tmp/carto_store_test_rounds_" + std::to_string(size());
+  if (rank() == 0) std::filesystem::create_directories(dir);
+  MPI_Barrier(MPI_COMM_WORLD);
+  const std::string path = dir + "/run.h5";
+  const int r = rank(), n = size();
+  const int64_t rows = 3, total = 24;  // column c belongs to rank c % n
+  auto value = [](int64_t row, int64_t col) { return float(1000 * row + col); };
+  std::vector<int64_t> my_columns;
+  for (int64_t c = r; c < total; c += n) my_columns.push_back(c);
+  const size_t my_rounds = size_t(r) + 1;  // rank r: r + 1 transfers, the last ones maybe empty
+  {
+    RunStore store = RunStore::create(path, StoreComm{MPI_COMM_WORLD});
+    store.create_ragged("mu", Element::Float32, rows, total);
+    const size_t per_round = (my_columns.size() + my_rounds - 1) / my_rounds;
+    for (int k = 0; k < n; ++k) {  // n transfers on every rank: the most any rank needs
+      std::vector<int64_t> cols;
+      for (size_t i = size_t(k) * per_round; k < int(my_rounds) && i < my_columns.size() && i < (k + 1) * per_round; ++i)
+        cols.push_back(my_columns[i]);
+      std::vector<float> data(size_t(rows) * cols.size());
+      ColumnSpans<float> spans;
+      for (size_t j = 0; j < cols.size(); ++j) {
+        spans.spans.emplace_back(cols[j], 1);
+        for (int64_t row = 0; row < rows; ++row) data[size_t(row) * cols.size() + j] = value(row, cols[j]);
+      }
+      spans.data = data.data();
+      store.write_columns("mu", spans);
+    }
+    EXPECT_EQ(store.independent_writes(), std::vector<std::string>{});
+    store.finish();
+  }
+  if (r != 0) return;
+  hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  ASSERT_GE(f, 0);
+  auto mu = read_all<float>(f, "mu", H5T_NATIVE_FLOAT);
+  ASSERT_EQ(mu.size(), size_t(rows * total));
+  for (int64_t row = 0; row < rows; ++row)
+    for (int64_t c = 0; c < total; ++c) EXPECT_EQ(mu[size_t(row * total + c)], value(row, c)) << row << "," << c;
+  H5Fclose(f);
+}
+
+// Spans out of order, overlapping or outside the dataset, or the wrong element type, are refused
+// before any transfer (the same on every rank here, so no rank is left waiting).
+TEST(RunStore, BadSpansAreRefused) {
+  const std::string dir = "/tmp/carto_store_test_badspans_" + std::to_string(size());
+  if (rank() == 0) std::filesystem::create_directories(dir);
+  MPI_Barrier(MPI_COMM_WORLD);
+  RunStore store = RunStore::create(dir + "/run.h5", StoreComm{MPI_COMM_WORLD});
+  store.create_ragged("sig", Element::Float64, 2, 10);
+  std::vector<double> data(40);
+  using Spans = std::vector<std::pair<int64_t, int64_t>>;
+  for (const Spans& bad : {Spans{{5, 2}, {1, 2}}, Spans{{1, 3}, {3, 1}}, Spans{{8, 3}}, Spans{{-1, 2}}}) {
+    EXPECT_THROW(store.write_columns("sig", ColumnSpans<double>{bad, data.data()}), StoreError);
+  }
+  EXPECT_THROW(store.write_columns("sig", ColumnSpans<float>{{{0, 1}}, nullptr}), StoreError);
+  EXPECT_THROW(store.write_columns("nothing", ColumnSpans<double>{}), StoreError);
+  store.write_columns("sig", ColumnSpans<double>{{{0, 1}, {1, 1}}, data.data()});  // adjacent: fine
+  store.finish();
+}
+
 TEST(RunStore, EmptyTablesAndLongOrNonUtf8Strings) {
   std::string dir = "/tmp/carto_store_test_empty_" + std::to_string(size());
   if (rank() == 0) std::filesystem::create_directories(dir);
