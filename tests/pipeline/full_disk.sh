@@ -16,8 +16,9 @@ umount "$work/mnt"
 trap 'umount "$work/mnt" 2>/dev/null' EXIT
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
 fails=0
-# 16k: the first progress file; 160k: the JSON; 400k: the HDF5 file.
-for size in 16k 160k 400k; do
+# 16k: the first progress file; 160k, 400k: the per-rank spill of the arrays (it holds every
+# signal until the end: ~22 MB here); 30m: the HDF5 file, in a round of the final write.
+for size in 16k 160k 400k 30m; do
   for n in 1 2; do
     mount -t tmpfs -o size=$size tmpfs "$work/mnt"
     out=$work/mnt/out
