@@ -1,5 +1,6 @@
 #include "controls/reliability.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -39,7 +40,11 @@ bool usable(const RatingMatrix& m) {
     throw std::invalid_argument("reliability: matrix values do not match its shape");
   for (double v : m.values)
     if (!std::isfinite(v)) throw std::invalid_argument("reliability: non-finite rating");
-  return m.subjects >= 2 && m.raters >= 2;
+  if (m.subjects < 2 || m.raters < 2) return false;
+  // Every value equal: both measures are 0/0. Tested exactly, because rounded margins of a
+  // constant matrix can leave residues of 1e-17 that would pass a zero-denominator test.
+  return std::any_of(m.values.begin(), m.values.end(),
+                     [&](double v) { return v != m.values.front(); });
 }
 
 Reliability flagged_unless_finite(double value) {
@@ -74,10 +79,12 @@ Reliability icc_2_1(const RatingMatrix& m) {
 Reliability krippendorff_alpha_interval(const RatingMatrix& m) {
   if (!usable(m)) return {};
   const Margins g = margins(m);
-  // With every subject rated by all k raters (N = n k values), the mean of (x - y)² over the
-  // ordered pairs of distinct values of a set of `count` values is 2 SS / (count - 1), SS its
-  // sum of squares about its mean. Krippendorff weights each subject's pairs by 1 / (k - 1):
-  //   D_o = Σ_u 2 SS_u / (k - 1) / N,   D_e = 2 SS_total / (N - 1),   alpha = 1 - D_o / D_e.
+  // Krippendorff's coincidence form: alpha = 1 - D_o / D_e with
+  //   D_o = (1/N) Σ_u Σ_{i≠j in u} δ²(x_ui, x_uj) / (m_u - 1),
+  //   D_e = 1 / (N (N - 1)) Σ_{i≠j over all N values} δ²(x_i, x_j).
+  // For interval δ² = (x - y)², a set of m values with sum of squares SS about its mean has
+  // Σ_{i≠j} (x_i - x_j)² = 2 m SS. Complete data (m_u = k, N = n k) then gives
+  //   D_o = 2 k Σ_u SS_u / ((k - 1) N),   D_e = 2 SS_total / (N - 1).
   double ss_within = 0.0, ss_total = 0.0;
   for (int64_t i = 0; i < m.subjects; ++i)
     for (int64_t j = 0; j < m.raters; ++j) {
@@ -89,7 +96,7 @@ Reliability krippendorff_alpha_interval(const RatingMatrix& m) {
   if (!(ss_total > 0.0)) return {};
   const double k = static_cast<double>(m.raters);
   const double N = static_cast<double>(m.subjects) * k;
-  const double d_o = 2.0 * ss_within / (k - 1.0) / N;
+  const double d_o = 2.0 * k * ss_within / ((k - 1.0) * N);
   const double d_e = 2.0 * ss_total / (N - 1.0);
   return flagged_unless_finite(1.0 - d_o / d_e);
 }

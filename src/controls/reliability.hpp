@@ -19,7 +19,7 @@ struct RatingMatrix {
 };
 
 // defined == false (value 0) when the measure does not exist for the matrix: fewer than 2
-// subjects or 2 raters, or a zero denominator (e.g. every value equal).
+// subjects or 2 raters, or every value equal (then both are 0/0).
 struct Reliability {
   double value = 0.0;
   bool defined = false;
