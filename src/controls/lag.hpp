@@ -17,6 +17,8 @@ inline constexpr double kFrameMs = 98.0 / 16384.0 * 1000.0;
 // (100 ms -> 17). ms must be >= 0.
 int64_t frames_covering_ms(double ms);
 
+// In frames of the 9-dim encoding. Lags are counted in the signal's own frames: for latents
+// (one frame per 18 encoding frames) pass the latent-frame count covering the same duration.
 inline constexpr int64_t kDefaultMaxLagFrames = 17;  // frames_covering_ms(100)
 
 struct LagAgreement {
