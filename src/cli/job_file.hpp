@@ -1,9 +1,9 @@
 // YAML job files (jobs/*.yaml): what `cartography run --job` and the sbatch scripts read. The
 // keys are those of the options table (pipeline/study_options.hpp: dataset, out, checkpoint
 // ("none" = Track A only), latent, seed, group_by, audio_match, resume, cpu, device,
-// progress_seconds, report, track_a_only) plus the informational name and description. Each
-// value goes through the same parser as its command-line flag. Relative paths are relative to
-// the job file's folder.
+// progress_seconds, report, track_a_only, controls, control_seeds, control_songs, bootstrap,
+// ci_level) plus the informational name and description. Each value goes through the same
+// parser as its command-line flag. Relative paths are relative to the job file's folder.
 #pragma once
 
 #include <cstddef>

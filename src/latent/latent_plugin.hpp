@@ -16,7 +16,7 @@
 namespace cartography::latent {
 
 // Bumped whenever the structs or the virtual functions below change.
-inline constexpr int kLatentAbiVersion = 1;
+inline constexpr int kLatentAbiVersion = 2;
 
 struct LatentOptions {
   const char* checkpoint = nullptr;  // Lightning .ckpt (or a bare state_dict saved by torch.save)
@@ -26,6 +26,10 @@ struct LatentOptions {
   int64_t window_frames = 0;         // frames per window of work (memory bound); 0: default
   int use_modules = 0;               // 1: plain module forward instead of the fused CPU path
   int with_decoder = 0;              // 1: also load the decoder trunk (for decode())
+  // 1: the checkpoint's architecture with random weights drawn from random_seed instead of its
+  // trained weights (the random-encoder control of `run`: what the architecture alone gives).
+  int random_weights = 0;
+  uint64_t random_seed = 0;
 };
 
 struct LatentInfo {

@@ -1,7 +1,10 @@
 // The plugin's C entry points: everything that crosses the library boundary is plain data.
 #include <cstdio>
 #include <exception>
+#include <stdexcept>
 
+#include "latent/checkpoint/architecture.hpp"
+#include "latent/checkpoint/checkpoint.hpp"
 #include "latent/latent_plugin.hpp"
 #include "latent/latent_service.hpp"
 
@@ -19,7 +22,14 @@ extern "C" CARTO_EXPORT cartography::latent::LatentEncoder* cartography_latent_o
     return nullptr;
   }
   try {
-    return cartography::latent::make_latent_encoder(*options).release();
+    namespace latent = cartography::latent;
+    if (options->random_weights) {
+      if (!options->checkpoint) throw std::runtime_error("random weights need a checkpoint for the architecture");
+      const latent::Checkpoint checkpoint(options->checkpoint);
+      return latent::make_random_latent_encoder(latent::read_architecture(checkpoint), options->random_seed, *options)
+          .release();
+    }
+    return latent::make_latent_encoder(*options).release();
   } catch (const std::exception& e) {
     report(e.what());
   } catch (...) {

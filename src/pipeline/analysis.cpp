@@ -5,6 +5,8 @@
 #include <set>
 
 #include "catalog/registry.hpp"
+#include "pipeline/controls_outputs.hpp"
+#include "pipeline/group_controls.hpp"
 #include "pipeline/latent_stage.hpp"
 #include "pipeline/out_dir.hpp"
 #include "pipeline/stats_records.hpp"
@@ -27,6 +29,34 @@ GroupRecords group_records(const GroupOutcome& o) {
   return group_statistics(o.song_group_idx, members);
 }
 
+using Clock = std::chrono::steady_clock;
+double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+// Each random encoder's latent of every map of a covered group (a failure leaves that map
+// without it, with the reason: the control, not the results, loses the map).
+void encode_random_latents(AnalysisInputs& in, GroupOutcome& o) {
+  for (EncodedMap& m : o.maps) {
+    m.random_latents.assign(in.random_latents.size(), {});
+    for (size_t k = 0; k < in.random_latents.size(); ++k)
+      if (auto why = in.random_latents[k]->encode_into(m, m.random_latents[k]))
+        o.skips.push_back({"control", m.entry.osu_path, "random encoder " + std::to_string(k) + ": " + *why});
+  }
+}
+
+ControlRecords control_records(const GroupOutcome& o, int64_t random_encoders) {
+  std::vector<ControlMember> members;
+  for (const EncodedMap& m : o.maps) {
+    ControlMember c{m.entry.creator.value_or(""), stats::EncodingView(m.signal.data(), 9, m.frames), m.onset_ms, {}};
+    for (int64_t k = 0; k < random_encoders; ++k) {
+      const std::vector<float>& z = m.random_latents[size_t(k)];
+      if (z.empty() || m.latent_dims <= 0) c.random.push_back(std::nullopt);
+      else c.random.push_back(stats::LatentView(z.data(), m.latent_dims, int64_t(z.size()) / m.latent_dims));
+    }
+    members.push_back(std::move(c));
+  }
+  return group_controls(o.song_group_idx, members, random_encoders);
+}
+
 bool has_non_finite(const io::Json& j) {
   if (j.is_number_float()) return !std::isfinite(j.get<double>());
   if (j.is_array() || j.is_object())
@@ -37,19 +67,42 @@ bool has_non_finite(const io::Json& j) {
 
 }  // namespace
 
-AnalysisInputs prepare_analysis(const RunOptions& opt, int threads) {
+AnalysisInputs prepare_analysis(const RunOptions& opt, int threads, size_t groups) {
   AnalysisInputs in;
-  if (!opt.checkpoint.empty()) in.latent = LatentStage::open(opt, threads);
+  in.controls = opt.controls;
+  if (opt.checkpoint.empty()) return in;
+  in.latent = LatentStage::open(opt, threads);
+  if (!opt.controls || opt.control_songs == 0) return in;
+  for (int64_t k = 0; k < opt.control_seeds; ++k)
+    in.random_latents.push_back(LatentStage::open(opt, threads, random_encoder_seed(opt.seed, k)));
+  in.random_control_songs = choose_control_songs(groups, opt.control_songs, opt.seed);
   return in;
 }
 
 io::Json analyse_group(AnalysisInputs& in, GroupOutcome& o, GroupTimings& timings) {
   if (in.latent) {
-    auto t0 = std::chrono::steady_clock::now();
+    auto t0 = Clock::now();
     for (EncodedMap& m : o.maps) in.latent->encode(m, o.skips);
-    timings.latent_s += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    timings.latent_s += seconds_since(t0);
   }
-  io::Json records = records_to_json(group_records(o));
+  GroupRecords main = group_records(o);
+  if (in.controls) {
+    auto t0 = Clock::now();
+    const bool random = in.random_control(o.song_group_idx);
+    if (random) encode_random_latents(in, o);
+    main.controls = control_records(o, random ? int64_t(in.random_latents.size()) : 0);
+    for (EncodedMap& m : o.maps) m.random_latents.clear();  // only their records are kept
+    timings.controls_s += seconds_since(t0);
+  }
+  io::Json records = records_to_json(main);
+  if (has_non_finite(records["controls"])) {
+    // The controls' measures are finite by construction (an undefined one is flagged, 0); should
+    // one not be, the group keeps its results and loses only its control records.
+    o.warnings.push_back("song group " + std::to_string(o.song_group_idx) +
+                         ": a control statistic is not finite; the group's control records are left out");
+    main.controls = ControlRecords{};
+    records = records_to_json(main);
+  }
   if (!has_non_finite(records)) return records;
   // Finite inputs whose statistics still overflow (products of huge values): the group's maps
   // are left out, each with the reason, rather than poisoning every summary.
@@ -86,6 +139,7 @@ void write_root_outputs(const RunOptions& opt, const std::vector<GroupOutcome>& 
   counts.groups_analysed = static_cast<size_t>(a.songs_analyzed);
   counts.pairs = static_cast<size_t>(a.pairs_compared);
 
+  write_controls_outputs(opt, all, merged);
   if (opt.checkpoint.empty()) return;
   io::write_json_file(out(out_files::kLatentManifest), latent_manifest_json(all));
   stats::TrackBSummary b = stats::summarize_track_b(merged.track_b, merged.members);

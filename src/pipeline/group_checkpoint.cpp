@@ -18,7 +18,7 @@ namespace fs = std::filesystem;
 namespace {
 
 // Bumped whenever what a progress file holds, or how a group is computed, changes meaning.
-constexpr const char* kProgressFormat = "cartography-progress/2 0.1.0";
+constexpr const char* kProgressFormat = "cartography-progress/3 0.1.0";
 
 // A progress file is read back from --out, where a damaged disk, a killed copy or another user
 // may have left anything. nlohmann's CBOR reader recurses once per nesting level (200 KB of
@@ -96,7 +96,8 @@ std::vector<T> from_binary(const io::Json& j) {
 std::string progress_dir(const std::string& out_dir) { return out_dir + "/progress"; }
 
 std::string group_fingerprint(const RunOptions& opt, const std::string& checkpoint_hash,
-                              const catalog::SongGroup& group, int idx, const std::string& dataset_dir) {
+                              const catalog::SongGroup& group, int idx, const std::string& dataset_dir,
+                              bool random_control) {
   // Everything a saved group's values depend on: the code's version and the format of this
   // file, every option that changes a result, the checkpoint's bytes, the group's position
   // and members, and the bytes of each of its archives.
@@ -107,7 +108,9 @@ std::string group_fingerprint(const RunOptions& opt, const std::string& checkpoi
                 {"latent", to_string(opt.latent)},
                 {"seed", opt.seed},
                 {"group_by", to_string(opt.group_by)},
-                {"audio_match", to_string(opt.audio_match)}};
+                {"audio_match", to_string(opt.audio_match)},
+                {"controls", opt.controls},
+                {"random_encoders", random_control ? opt.control_seeds : 0}};
   io::Json sets = io::Json::array();
   for (const auto& s : group.beatmapsets) {
     std::string hash;

@@ -25,10 +25,13 @@ struct SavedGroup {
 
 // What a saved group depends on, as a hash: every option that changes results, the bytes of
 // the checkpoint (`checkpoint_hash`, content_hash() of it) and of each of the group's archives
-// (XXH3-128), its members and its index position. A saved group with another fingerprint is
-// stale and is recomputed.
+// (XXH3-128), its members and its index position, and whether the random-encoder control covers
+// it (`random_control`: AnalysisInputs::random_control, which depends on the whole index). A
+// saved group with another fingerprint is stale and is recomputed. (--bootstrap and --ci-level
+// change only rank 0's summaries, never a saved group.)
 std::string group_fingerprint(const RunOptions& opt, const std::string& checkpoint_hash,
-                              const catalog::SongGroup& group, int song_group_idx, const std::string& dataset_dir);
+                              const catalog::SongGroup& group, int song_group_idx, const std::string& dataset_dir,
+                              bool random_control);
 
 std::string progress_dir(const std::string& out_dir);
 

@@ -130,6 +130,7 @@ GroupOutcome process_group(const catalog::SongGroup& group, int idx, const std::
       m.frames = out.target_L;
       m.signal = std::move(enc.signal);
       m.repairs = enc.repairs;
+      m.onset_ms = std::move(enc.onset_ms);
       out.maps.push_back(std::move(m));
     } catch (const std::exception& e) {
       out.skips.push_back({"chart", r->osu_path, catalog::failure_reason(e, "parsing and encoding the chart")});

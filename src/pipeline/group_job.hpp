@@ -28,9 +28,13 @@ struct EncodedMap {
   int64_t frames = 0;         // = the group's target_L
   std::vector<double> signal;  // [9, frames] row-major
   int repairs = 0;             // degenerate-geometry repairs made while parsing
+  std::vector<double> onset_ms;  // hit-object start times, ms (the onset F-measure control)
   // Filled by the latent stage when a checkpoint is given.
   int64_t latent_dims = 0, latent_frames = 0;
   std::vector<float> latent;   // [latent_dims, latent_frames] row-major
+  // The random-encoder control's latents (one per random encoder, same shape as `latent`; empty
+  // where the control does not run or that encoder failed). Never saved: only records are.
+  std::vector<std::vector<float>> random_latents;
 };
 
 struct GroupOutcome {
@@ -44,6 +48,7 @@ struct GroupOutcome {
 
 struct GroupTimings {
   double read_s = 0, audio_s = 0, encode_s = 0, latent_s = 0;
+  double controls_s = 0;  // group_controls() and the random encoders (the cost of the controls)
 };
 
 // Where the first NaN or infinity of a [rows, columns] row-major array is ("NaN at row 2,

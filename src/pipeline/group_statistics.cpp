@@ -21,11 +21,20 @@ int64_t shortest(const std::vector<View>& views) {
 
 }  // namespace
 
+// Here rather than in group_controls.cpp: the statistics library holds every record type's merge.
+void ControlRecords::append(ControlRecords&& o) {
+  move_append(onset, o.onset);
+  move_append(lag, o.lag);
+  move_append(reliability, o.reliability);
+  move_append(random, o.random);
+}
+
 void GroupRecords::append(GroupRecords&& o) {
   move_append(track_a, o.track_a);
   move_append(track_b, o.track_b);
   move_append(members, o.members);
   move_append(beatmaps, o.beatmaps);
+  controls.append(std::move(o.controls));
 }
 
 GroupRecords track_a_records(int64_t idx, const std::vector<std::string>& creators,

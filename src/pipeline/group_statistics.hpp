@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "pipeline/group_controls.hpp"
 #include "stats/signal_view.hpp"
 #include "stats/synthesis.hpp"
 #include "stats/track_a.hpp"
@@ -21,6 +22,7 @@ struct GroupRecords {
   std::vector<stats::TrackBPair> track_b;
   std::vector<stats::TrackBMember> members;
   std::vector<stats::BeatmapSynthesis> beatmaps;  // manifest order
+  ControlRecords controls;  // filled by group_controls() when the controls are on
 
   void append(GroupRecords&& other);
 };

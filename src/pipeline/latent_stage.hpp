@@ -3,6 +3,8 @@
 #pragma once
 
 #include <memory>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "pipeline/group_job.hpp"
@@ -18,13 +20,20 @@ class LatentStage {
  public:
   // Loads the plugin and the checkpoint on this rank's device (GPU by node-local rank when
   // CUDA is there, else CPU); throws with the reason when either fails.
-  static std::shared_ptr<LatentStage> open(const RunOptions& opt, int threads);
+  // With random_seed: the checkpoint's architecture with random weights drawn from that seed
+  // (the random-encoder control), the same on every rank.
+  static std::shared_ptr<LatentStage> open(const RunOptions& opt, int threads,
+                                           std::optional<uint64_t> random_seed = std::nullopt);
   ~LatentStage();
 
   // Fills m.latent: the posterior mean, or with --latent sample a draw seeded with the run's
   // seed for every map (so a map's latent does not depend on which rank drew it).
   // A failure becomes a Skip and leaves the map without a latent.
   void encode(EncodedMap& m, std::vector<Skip>& skips);
+
+  // The same computation into `z` ([emb_dim, latent frames]); empty result = failure, with the
+  // reason returned (a failure of a control encoder must not remove the map from the results).
+  std::optional<std::string> encode_into(const EncodedMap& m, std::vector<float>& z);
 
   std::string device() const;
 

@@ -24,8 +24,10 @@ void remove_if_empty(const fs::path& p) {
 }  // namespace
 
 const std::vector<std::string>& every_file() {
-  static const std::vector<std::string> files = {kIndex,  kRegistry,     kManifest,    kLatentManifest, kTrackA,
-                                                 kTrackB, kSynthesisV1, kSynthesisV2, kStore,          kSummary};
+  static const std::vector<std::string> files = {
+      kIndex,         kRegistry,          kManifest,          kLatentManifest,        kTrackA,
+      kTrackB,        kSynthesisV1,       kSynthesisV2,       kControlsAgreement,     kControlsLag,
+      kControlsBootstrap, kControlsRandomEncoder, kControlsNullBaseline, kStore, kSummary};
   return files;
 }
 
@@ -40,13 +42,15 @@ void remove_previous_outputs(const std::string& out_dir, bool keep_progress) {
   remove_path(out / kReportComparison, false);
   remove_path(out / (kReportComparison + ".partial"), false);
   if (!keep_progress) remove_path(out / kProgress, true);
-  for (const char* folder : {"results/track_a", "results/track_b", "results/synthesis", "results", "data"})
+  for (const char* folder : {"results/track_a", "results/track_b", "results/synthesis", "results/controls", "results",
+                             "data"})
     remove_if_empty(out / folder);
 }
 
-void create_output_folders(const std::string& out_dir, bool with_latents) {
+void create_output_folders(const std::string& out_dir, bool with_latents, bool with_controls) {
   std::vector<std::string> folders = {"data", "results/track_a"};
   if (with_latents) folders.insert(folders.end(), {"results/track_b", "results/synthesis"});
+  if (with_controls) folders.push_back("results/controls");
   for (const std::string& f : folders) {
     std::error_code ec;
     fs::create_directories(fs::path(out_dir) / f, ec);
@@ -54,7 +58,8 @@ void create_output_folders(const std::string& out_dir, bool with_latents) {
   }
   // A link at data/ or results/ (planted, or left by someone) sent the run's files into another
   // folder: the run writes only inside --out.
-  for (const char* folder : {"data", "results", "results/track_a", "results/track_b", "results/synthesis"}) {
+  for (const char* folder :
+       {"data", "results", "results/track_a", "results/track_b", "results/synthesis", "results/controls"}) {
     std::error_code ec;
     if (fs::is_symlink(fs::symlink_status(fs::path(out_dir) / folder, ec)))
       throw std::runtime_error((fs::path(out_dir) / folder).string() +

@@ -18,6 +18,12 @@ inline const std::string kTrackA = "results/track_a/track_a_results.json";
 inline const std::string kTrackB = "results/track_b/track_b_results.json";
 inline const std::string kSynthesisV1 = "results/synthesis/synthesis_results.json";
 inline const std::string kSynthesisV2 = "results/synthesis/synthesis_v2.json";
+// The scientific controls (controls_outputs.hpp), unless --no-controls.
+inline const std::string kControlsAgreement = "results/controls/agreement.json";
+inline const std::string kControlsLag = "results/controls/lag.json";
+inline const std::string kControlsBootstrap = "results/controls/bootstrap_ci.json";
+inline const std::string kControlsRandomEncoder = "results/controls/random_encoder.json";
+inline const std::string kControlsNullBaseline = "results/controls/null_baseline.json";
 inline const std::string kStore = "cartography.h5";
 inline const std::string kSummary = "run_summary.json";
 inline const std::string kProgress = "progress";  // resume files (kept by --resume)
@@ -36,8 +42,8 @@ const std::vector<std::string>& every_file();
 // the OS's reason when something cannot be removed.
 void remove_previous_outputs(const std::string& out_dir, bool keep_progress);
 
-// Creates the folders this run writes into (with_latents: Track B and synthesis too). Throws
-// std::runtime_error with the path and the OS's reason.
-void create_output_folders(const std::string& out_dir, bool with_latents);
+// Creates the folders this run writes into (with_latents: Track B and synthesis too;
+// with_controls: results/controls). Throws std::runtime_error with the path and the OS's reason.
+void create_output_folders(const std::string& out_dir, bool with_latents, bool with_controls);
 
 }  // namespace cartography::pipeline::out_files

@@ -1,5 +1,6 @@
 #include "pipeline/pipeline_plugin.hpp"
 
+#include <cstdint>
 #include <string>
 
 namespace cartography::pipeline {
@@ -10,6 +11,12 @@ Enum checked_enum(int32_t value, Enum last, const char* field) {
   if (value < 0 || value > static_cast<int32_t>(last))
     throw OptionError(std::string("pipeline plugin options: ") + field + " has no value " + std::to_string(value));
   return static_cast<Enum>(value);
+}
+
+int64_t checked_range(int64_t value, int64_t low, int64_t high, const char* field) {
+  if (value < low || value > high)
+    throw OptionError(std::string("pipeline plugin options: ") + field + " has no value " + std::to_string(value));
+  return value;
 }
 
 std::string checked_string(const char* text, const char* field) {
@@ -34,6 +41,11 @@ PipelineRunOptions to_plugin_options(const StudyOptions& o) {
   p.device = static_cast<int32_t>(o.device);
   p.progress_seconds = o.progress_seconds;
   p.report = o.report ? 1 : 0;
+  p.controls = o.controls ? 1 : 0;
+  p.control_seeds = o.control_seeds;
+  p.control_songs = o.control_songs;
+  p.bootstrap = o.bootstrap;
+  p.ci_level = o.ci_level;
   return p;
 }
 
@@ -52,6 +64,13 @@ StudyOptions from_plugin_options(const PipelineRunOptions& p) {
   o.device = checked_enum(p.device, Device::Cpu, "device");
   o.progress_seconds = p.progress_seconds;
   o.report = p.report != 0;
+  o.controls = p.controls != 0;
+  o.control_seeds = checked_range(p.control_seeds, 0, kMaxControlSeeds, "control_seeds");
+  o.control_songs = checked_range(p.control_songs, 0, INT64_MAX, "control_songs");
+  o.bootstrap = checked_range(p.bootstrap, 0, kMaxBootstrap, "bootstrap");
+  if (!(p.ci_level > 0 && p.ci_level < 1))
+    throw OptionError("pipeline plugin options: ci_level " + std::to_string(p.ci_level) + " is not in (0, 1)");
+  o.ci_level = p.ci_level;
   return o;
 }
 

@@ -14,7 +14,7 @@
 namespace cartography::pipeline {
 
 // Bumped whenever PipelineRunOptions or an entry point below changes.
-inline constexpr int kPipelineAbiVersion = 1;
+inline constexpr int kPipelineAbiVersion = 2;
 
 // StudyOptions as plain data. The strings are borrowed: valid while the call lasts. Enums travel
 // as their integer values and are checked on arrival.
@@ -32,6 +32,11 @@ struct PipelineRunOptions {
   int32_t device = 0;       // Device
   double progress_seconds = 10;
   int32_t report = 1;
+  int32_t controls = 1;
+  int64_t control_seeds = 3;
+  int64_t control_songs = 20;
+  int64_t bootstrap = 1000;
+  double ci_level = 0.95;
 };
 
 // The plain form of `options`, borrowing its strings (keep `options` alive during the call).

@@ -25,7 +25,7 @@ GroupResult run_group(const RunOptions& opt, const std::string& checkpoint_hash,
   GroupResult r;
   std::string fingerprint;
   try {
-    fingerprint = group_fingerprint(opt, checkpoint_hash, group, idx, opt.dataset_dir);
+    fingerprint = group_fingerprint(opt, checkpoint_hash, group, idx, opt.dataset_dir, analysis.random_control(idx));
     std::optional<SavedGroup> saved;
     if (opt.resume) saved = load_group(opt.out_dir, idx, fingerprint, opt.dataset_dir);
     if (saved) {

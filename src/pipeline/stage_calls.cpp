@@ -11,6 +11,7 @@ ChartEncoding encode_chart(const std::string& osu_text, const std::string& name,
   osu::Beatmap map = osu::parse_beatmap(osu_text, name);
   ChartEncoding out;
   out.signal = encode::encode_beatmap(map, frames);
+  for (const osu::HitObject& h : map.hit_objects()) out.onset_ms.push_back(h.t);
   for (const osu::Repair& r : map.repairs()) {
     ++out.repairs;
     out.warnings.push_back(osu::describe(r, name));

@@ -12,6 +12,7 @@ struct ChartEncoding {
   std::vector<double> signal;         // [9, frames]
   int repairs = 0;                    // degenerate geometry repaired (never NaN)
   std::vector<std::string> warnings;  // one per repair, naming file and object
+  std::vector<double> onset_ms;       // every hit object's start time, file order (onset F-measure)
 };
 
 // Parses the .osu text and encodes frames 0..frames-1. Throws with the reason on rejection.

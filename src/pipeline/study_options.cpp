@@ -68,6 +68,24 @@ double interval_seconds(const std::string& value) {
   return out;
 }
 
+// A whole number in [0, max]: a count of resamples, seeds or songs.
+int64_t bounded_count(const std::string& value, int64_t max) {
+  const uint64_t v = unsigned_integer(value);  // refuses signs, fractions and exponents
+  if (v > static_cast<uint64_t>(max))
+    throw std::invalid_argument("'" + value + "' is larger than " + std::to_string(max));
+  return static_cast<int64_t>(v);
+}
+
+// A confidence level strictly between 0 and 1 (0.95 for 95 %).
+double confidence_level(const std::string& value) {
+  double out = 0;
+  auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), out);
+  if (value.empty() || ec != std::errc() || end != value.data() + value.size() || !std::isfinite(out) ||
+      out <= 0 || out >= 1)
+    throw std::invalid_argument("'" + value + "' is not a level in (0, 1), e.g. 0.95");
+  return out;
+}
+
 void set_checkpoint(StudyOptions& o, const std::string& v) {
   o.track_a_only = v == "none";
   o.checkpoint = o.track_a_only ? std::string() : text(v);
@@ -85,7 +103,8 @@ const std::vector<OptionSpec> kTable = {
      [](StudyOptions& o, const std::string& v) { o.track_a_only = boolean(v); }},
     {"latent", "--latent", "Latent encoding: mean (posterior mean) or sample", false, "", false,
      [](StudyOptions& o, const std::string& v) { o.latent = parse_choice(kLatentModes, v); }},
-    {"seed", "--seed", "Seed for --latent sample", false, "", false,
+    {"seed", "--seed", "The run's one seed: --latent sample, the controls' song choice, encoders and bootstrap",
+     false, "", false,
      [](StudyOptions& o, const std::string& v) { o.seed = unsigned_integer(v); }},
     {"group_by", "--group-by", "set-creator (reference) or osu-creator (guest difficulties)", false, "", false,
      [](StudyOptions& o, const std::string& v) { o.group_by = parse_choice(kGroupBys, v); }},
@@ -103,6 +122,17 @@ const std::vector<OptionSpec> kTable = {
      [](StudyOptions& o, const std::string& v) { o.progress_seconds = interval_seconds(v); }},
     {"report", "--no-report", "Do not write the report after the run", true, "false", false,
      [](StudyOptions& o, const std::string& v) { o.report = boolean(v); }},
+    {"controls", "--no-controls", "Skip the scientific controls (results/controls/)", true, "false", false,
+     [](StudyOptions& o, const std::string& v) { o.controls = boolean(v); }},
+    {"control_seeds", "--control-seeds", "Random-weight encoders in the random-encoder control (0: none)", false,
+     "", false, [](StudyOptions& o, const std::string& v) { o.control_seeds = bounded_count(v, kMaxControlSeeds); }},
+    {"control_songs", "--control-songs",
+     "The random-encoder control on at most this many songs, chosen by --seed (0: none)", false, "", false,
+     [](StudyOptions& o, const std::string& v) { o.control_songs = bounded_count(v, int64_t{1} << 40); }},
+    {"bootstrap", "--bootstrap", "Bootstrap resamples of songs for the intervals (0: no intervals)", false, "",
+     false, [](StudyOptions& o, const std::string& v) { o.bootstrap = bounded_count(v, kMaxBootstrap); }},
+    {"ci_level", "--ci-level", "Level of every confidence interval, in (0, 1)", false, "", false,
+     [](StudyOptions& o, const std::string& v) { o.ci_level = confidence_level(v); }},
 };
 
 std::string source_of(const OptionSources& sources, const std::string& key) {

@@ -32,7 +32,17 @@ struct StudyOptions {
   double progress_seconds = 10;  // rank 0 prints progress at most this often
   bool report = true;            // the report stage after the run (--no-report / `report: false`)
   std::string job_file;          // provenance: the YAML job this run came from, if any
+  // Scientific controls (results/controls/, README "Controls"); --seed seeds all of them.
+  bool controls = true;          // --no-controls / `controls: false`
+  int64_t control_seeds = 3;     // random-weight encoders of the checkpoint's architecture (0: none)
+  int64_t control_songs = 20;    // the random-encoder control runs on at most this many songs
+  int64_t bootstrap = 1000;      // bootstrap resamples of songs for the intervals (0: no intervals)
+  double ci_level = 0.95;        // two-sided level of every interval
 };
+
+// Upper bounds of the control options (a larger value is a typo, or a run that never ends).
+inline constexpr int64_t kMaxControlSeeds = 64;
+inline constexpr int64_t kMaxBootstrap = 1000000;
 
 // The pipeline plugin's entry takes this name.
 using RunOptions = StudyOptions;

@@ -113,6 +113,38 @@ TEST(StudyOptions, RefusesMalformedValues) {
   EXPECT_EQ(refusal_of_value("out", std::string(pipeline::kMaxOptionBytes, 'a')), "");
 }
 
+TEST(StudyOptions, ControlsAreOnByDefaultAndTakeTheirValuesFromAJobFile) {
+  const StudyOptions d = from_yaml("name: only\n");
+  EXPECT_TRUE(d.controls);
+  EXPECT_EQ(d.control_seeds, 3);
+  EXPECT_EQ(d.control_songs, 20);
+  EXPECT_EQ(d.bootstrap, 1000);
+  EXPECT_DOUBLE_EQ(d.ci_level, 0.95);
+  const StudyOptions o =
+      from_yaml("controls: false\ncontrol_seeds: 0\ncontrol_songs: 20\nbootstrap: 0\nci_level: 0.9\n");
+  EXPECT_FALSE(o.controls);
+  EXPECT_EQ(o.control_seeds, 0);
+  EXPECT_EQ(o.control_songs, 20);
+  EXPECT_EQ(o.bootstrap, 0);
+  EXPECT_DOUBLE_EQ(o.ci_level, 0.9);
+  EXPECT_EQ(pipeline::find_option("controls")->flag, std::string("--no-controls"));
+}
+
+TEST(StudyOptions, RefusesControlValuesOutOfRangeNamingTheirSource) {
+  EXPECT_EQ(refusal_of_value("ci_level", "1"), "--x: '1' is not a level in (0, 1), e.g. 0.95");
+  EXPECT_NE(refusal_of_value("ci_level", "0"), "");
+  EXPECT_NE(refusal_of_value("ci_level", "nan"), "");
+  EXPECT_NE(refusal_of_value("ci_level", "95%"), "");
+  EXPECT_NE(refusal_of_value("bootstrap", "-1"), "");
+  EXPECT_NE(refusal_of_value("bootstrap", "1e3"), "");
+  EXPECT_NE(refusal_of_value("bootstrap", "1000001"), "");
+  EXPECT_EQ(refusal_of_value("bootstrap", "1000000"), "");
+  EXPECT_NE(refusal_of_value("control_seeds", "65"), "");
+  EXPECT_NE(refusal_of_value("control_songs", "2.5"), "");
+  const std::string why = refusal("control_seeds: 100\n");
+  EXPECT_NE(why.find("/jobs/j.yaml: key 'control_seeds': '100' is larger than 64"), std::string::npos) << why;
+}
+
 TEST(StudyOptions, JobFileStructureErrorsNameTheFile) {
   EXPECT_NE(refusal("out: [a, b]\n").find("key 'out': expected a single value"), std::string::npos);
   EXPECT_NE(refusal("- a\n- b\n").find("expected a mapping"), std::string::npos);

@@ -55,8 +55,8 @@ TEST_F(Scratch, FingerprintFollowsContentNotNameOrSize) {
   StudyOptions opt;
   opt.checkpoint = (dir_ / "model.ckpt").string();
   const std::string data = dir_.string();
-  auto fingerprint = [&](const StudyOptions& o) {
-    return group_fingerprint(o, content_hash(o.checkpoint), two_sets(), 0, data);
+  auto fingerprint = [&](const StudyOptions& o, bool random_control = true) {
+    return group_fingerprint(o, content_hash(o.checkpoint), two_sets(), 0, data, random_control);
   };
   const std::string base = fingerprint(opt);
   EXPECT_EQ(base, fingerprint(opt));  // deterministic
@@ -74,7 +74,9 @@ TEST_F(Scratch, FingerprintFollowsContentNotNameOrSize) {
            [](StudyOptions& o) { o.latent = LatentMode::Sample; },
            [](StudyOptions& o) { o.seed = 7; },
            [](StudyOptions& o) { o.group_by = catalog::GroupBy::OsuCreator; },
-           [](StudyOptions& o) { o.audio_match = catalog::AudioMatch::Reference; }}) {
+           [](StudyOptions& o) { o.audio_match = catalog::AudioMatch::Reference; },
+           [](StudyOptions& o) { o.controls = false; },
+           [](StudyOptions& o) { o.control_seeds = 1; }}) {
     StudyOptions other = opt;
     change(other);
     EXPECT_NE(fingerprint(other), base);
@@ -84,11 +86,15 @@ TEST_F(Scratch, FingerprintFollowsContentNotNameOrSize) {
   same.progress_seconds = 1;
   same.device = Device::Cpu;
   same.report = false;
+  same.bootstrap = 10;  // the intervals are rank 0's, never a saved group's
+  same.ci_level = 0.9;
   EXPECT_EQ(fingerprint(same), base);
+  // A group the random-encoder control no longer covers (another --control-songs) is recomputed.
+  EXPECT_NE(fingerprint(opt, false), base);
   // Track A only vs. with a checkpoint.
   StudyOptions track_a = opt;
   track_a.checkpoint.clear();
-  EXPECT_NE(group_fingerprint(track_a, "", two_sets(), 0, data), base);
+  EXPECT_NE(group_fingerprint(track_a, "", two_sets(), 0, data, true), base);
 }
 
 TEST_F(Scratch, ContentHashRefusesWhatIsNotARegularFile) {
@@ -133,13 +139,18 @@ TEST_F(Scratch, OutputFoldersThatAreLinksAreRefused) {
   fs::create_directories(dir_ / "out");
   fs::create_symlink(dir_ / "elsewhere", dir_ / "out/data");
   try {
-    out_files::create_output_folders((dir_ / "out").string(), false);
+    out_files::create_output_folders((dir_ / "out").string(), false, false);
     ADD_FAILURE() << "a linked data/ was accepted";
   } catch (const std::runtime_error& e) {
     EXPECT_NE(std::string(e.what()).find("out/data is a symbolic link"), std::string::npos) << e.what();
   }
-  out_files::create_output_folders((dir_ / "fresh").string(), true);  // folders of its own: fine
+  out_files::create_output_folders((dir_ / "fresh").string(), true, true);  // folders of its own: fine
   EXPECT_TRUE(fs::is_directory(dir_ / "fresh/results/synthesis"));
+  EXPECT_TRUE(fs::is_directory(dir_ / "fresh/results/controls"));
+  // A linked results/controls/ is refused too.
+  fs::create_directories(dir_ / "linked/results");
+  fs::create_symlink(dir_ / "elsewhere", dir_ / "linked/results/controls");
+  EXPECT_THROW(out_files::create_output_folders((dir_ / "linked").string(), false, true), std::runtime_error);
 }
 
 // Progress files are read back from --out, where anything may have been left (--resume is always

@@ -47,7 +47,8 @@ TEST_F(PluginAbi, AnotherVersionIsRefusedWithBothNumbers) {
 // Every field of StudyOptions, for comparing two of them.
 auto fields(const pipeline::StudyOptions& o) {
   return std::tie(o.dataset_dir, o.out_dir, o.checkpoint, o.job_file, o.track_a_only, o.latent, o.seed, o.group_by,
-                  o.audio_match, o.resume, o.device, o.progress_seconds, o.report);
+                  o.audio_match, o.resume, o.device, o.progress_seconds, o.report, o.controls, o.control_seeds,
+                  o.control_songs, o.bootstrap, o.ci_level);
 }
 
 // libgomp reads its wait policy once, when a plugin loads it: the loader sets passive waiting
@@ -82,6 +83,11 @@ TEST(PipelinePluginOptions, EveryFieldAndEnumValueCrossesWhole) {
           o.device = device;
           o.progress_seconds = 0.25;
           o.report = false;
+          o.controls = false;
+          o.control_seeds = 7;
+          o.control_songs = 12345678901;
+          o.bootstrap = 17;
+          o.ci_level = 0.9;
           const pipeline::PipelineRunOptions plain = pipeline::to_plugin_options(o);
           const pipeline::StudyOptions back = pipeline::from_plugin_options(plain);
           EXPECT_EQ(fields(back), fields(o));
@@ -98,6 +104,12 @@ TEST(PipelinePluginOptions, OutOfRangeValuesAndNullStringsAreRefused) {
   EXPECT_THROW(pipeline::from_plugin_options(plain), pipeline::OptionError);
   plain = pipeline::to_plugin_options(o);
   plain.out_dir = nullptr;
+  EXPECT_THROW(pipeline::from_plugin_options(plain), pipeline::OptionError);
+  plain = pipeline::to_plugin_options(o);
+  plain.bootstrap = -1;
+  EXPECT_THROW(pipeline::from_plugin_options(plain), pipeline::OptionError);
+  plain = pipeline::to_plugin_options(o);
+  plain.ci_level = 1.0;
   EXPECT_THROW(pipeline::from_plugin_options(plain), pipeline::OptionError);
 }
 

@@ -135,7 +135,7 @@ TEST(RunGroup, TrackAOfEveryGroupMatchesTheReference) {
 TEST(RunGroup, WithTheReferenceVaeTrackBAndSynthesisMatchTheReference) {
   RunOptions opt = options(kCorpus, scratch_dir("track_b"), kCheckpoint);
   opt.device = Device::Cpu;
-  AnalysisInputs analysis = prepare_analysis(opt, 1);
+  AnalysisInputs analysis = prepare_analysis(opt, 1, index_of(kCorpus).size());
   const CorpusRun run = run_every_group(opt, analysis);
   const auto a = stats::summarize_track_a(run.records.track_a);
   const auto b = stats::summarize_track_b(run.records.track_b, run.records.members);
