@@ -66,6 +66,8 @@ def expected_figures(run_dir):
                   "correlation_heatmap", "synthesis_fix1_downsampled_vs_upsampled", "synthesis_fix2_raw_coupling"]
     if os.path.exists(os.path.join(run_dir, "results/cv_comparison.json")):
         names.append("cross_validation")
+    if run_json(run_dir, "results/controls/null_baseline.json"):
+        names.append("controls_real_vs_null")
     return names
 
 
@@ -186,6 +188,9 @@ def expected_stat(key, run_dir):
         for p in parts[1:]:
             v = v[p]
         return v
+    if parts[0] == "controls":  # controls.<DIM>.difference / .cohens_d: the null baseline's Track A Pearson
+        pearson = run_json(run_dir, "results/controls/null_baseline.json")["track_a"]["dims"][DIMS.index(parts[1])]["pearson"]
+        return pearson["difference"]["estimate"] if parts[2] == "difference" else pearson[parts[2]]
     if parts[0] == "synthesis" and parts[1] == "fix1":
         return v2["fix1_correlation_comparison"][parts[2]]
     if parts[0] == "synthesis":
@@ -218,6 +223,10 @@ def check_tables(page, run_dir):
     if run_json(run_dir, "results/track_b/track_b_results.json"):
         check(sum(k.startswith("track_b.") and k.endswith(".pearson_mean") for k in keys) == 32,
               "Track B table lacks some of the 32 dimensions")
+    if run_json(run_dir, "results/controls/null_baseline.json"):
+        for d in DIMS:
+            for stat in ("difference", "cohens_d"):
+                check(f"controls.{d}.{stat}" in keys, f"Controls table lacks {d} {stat}")
     check(checked >= 9 * 4 + 5, f"only {checked} table cells traced to the run's JSON")
     return ta
 

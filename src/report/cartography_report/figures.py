@@ -287,6 +287,9 @@ def draw_all(ctx, out_dir):
         plots += [synthesis_fix1, synthesis_fix2]
     if ctx.run.cv:
         plots.append(cross_validation)
+    if getattr(ctx, "controls", None):
+        from .controls import controls_figure
+        plots.append(controls_figure)
     for plot in plots:
         plot(ctx, out_dir, written)
     return written

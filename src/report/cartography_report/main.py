@@ -25,6 +25,8 @@ class Context:
         self.per_song = self.pairs.per_song()
         self.published = load_published(reference_dir)
         self.comparison = comparison(run, reference_dir)
+        from .controls import load_controls
+        self.controls = load_controls(run)
         self.reference_dir = os.path.abspath(reference_dir)
 
 

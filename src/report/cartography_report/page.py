@@ -9,6 +9,7 @@ import os
 import platform
 
 from .headline import TRACK_A_THRESHOLDS, TRACK_B_THRESHOLDS, synthesis_matrix, text_tables
+from .controls import controls_section
 from .run_files import DIMS, RunError, finite_or_none
 
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -384,7 +385,7 @@ def write_page(ctx, out_dir, figures):
     nav = "".join(f'<a href="#{i}">{t}</a>' for i, t in [
         ("summary", "Run"), ("track-a", "Track A"), ("track-b", "Track B"), ("synthesis", "Synthesis"),
         ("songs", "Songs"), ("signal", "Signal"), ("published", "vs published"), ("cv", "Cross-validation"),
-        ("figures", "Figures"), ("provenance", "Provenance")])
+        ("controls", "Controls"), ("figures", "Figures"), ("provenance", "Provenance")])
     ckpt, trained = ctx.run.checkpoint_state()
     tables_text = e(text_tables(ctx.head))
     body = [
@@ -394,7 +395,7 @@ def write_page(ctx, out_dir, figures):
         section("headline", "What this run found", intro(ctx), f'<pre class="tables">{tables_text}</pre>'),
         run_summary_section(ctx), track_a_section(ctx), track_b_section(ctx), synthesis_section(ctx),
         songs_section(ctx), signal_section(ctx), published_section(ctx), cv_section(ctx),
-        figures_section(out_dir, figures), provenance_section(ctx, d3_path), "</main>"]
+        controls_section(ctx), figures_section(out_dir, figures), provenance_section(ctx, d3_path), "</main>"]
     # Errors in the page's own scripts are shown on the page (and read back by the browser test).
     catcher = ("window.__errors=[];window.onerror=function(m,s,l){window.__errors.push(m+' (line '+l+')');"
                "var p=document.getElementById('js-errors');if(p)p.textContent=window.__errors.join('\\n');};")
