@@ -41,6 +41,7 @@ IndexPlan plan_index(const std::vector<catalog::ArchiveScan>& scans, const std::
     counts.archives_in_groups += g.beatmapsets.size();
   }
   plan.owner = assign_groups(cost, ranks);
+  plan.order = dispatch_order(cost);
   return plan;
 }
 

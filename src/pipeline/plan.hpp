@@ -12,8 +12,15 @@ namespace cartography::pipeline {
 // Contiguous slice [begin, end) of n items for `rank` of `ranks` (the metadata scan).
 std::pair<size_t, size_t> slice_for_rank(size_t n, int rank, int ranks);
 
-// Longest-processing-time-first: groups sorted by cost (descending, ties by index), each to
-// the least-loaded rank (ties to the lowest rank). Returns the owner rank of every group.
+// The order groups are handed out in: estimated cost descending, ties by index. Handing the
+// largest first means the last groups to start are the cheapest, so the ranks finish within
+// about one small group of each other (a Marathon map started last would leave every other
+// rank idle while it runs).
+std::vector<size_t> dispatch_order(const std::vector<uint64_t>& group_costs);
+
+// The static plan: longest-processing-time-first, groups in dispatch_order(), each to the
+// least-loaded rank by estimated cost (ties to the lowest rank). Returns the owner rank of every
+// group. Kept as the baseline the balance benchmark compares dynamic dispatch against.
 std::vector<int> assign_groups(const std::vector<uint64_t>& group_costs, int ranks);
 
 }  // namespace cartography::pipeline

@@ -14,8 +14,8 @@ namespace {
 constexpr int kProgressTag = 7301;
 }
 
-Progress::Progress(MPI_Comm comm, size_t total, size_t expected_remote, double interval_s)
-    : comm_(comm), total_(total), expected_remote_(expected_remote), interval_s_(interval_s) {
+Progress::Progress(MPI_Comm comm, size_t total, double interval_s)
+    : comm_(comm), total_(total), interval_s_(interval_s) {
   MPI_Comm_rank(comm, &rank_);
   start_ = last_print_ = std::chrono::steady_clock::now();
   payload_.reserve(total);  // stable addresses for the pending sends
@@ -35,13 +35,12 @@ void Progress::group_done() {
 void Progress::poll() {
   if (rank_ != 0) return;
   int flag = 1;
-  while (received_ < expected_remote_) {
+  while (done_ < total_) {
     MPI_Status status;
     MPI_Iprobe(MPI_ANY_SOURCE, kProgressTag, comm_, &flag, &status);
     if (!flag) break;
     int n = 0;
     MPI_Recv(&n, 1, MPI_INT, status.MPI_SOURCE, kProgressTag, comm_, MPI_STATUS_IGNORE);
-    ++received_;
     done_ += static_cast<size_t>(n);
   }
   print(false);
@@ -49,10 +48,9 @@ void Progress::poll() {
 
 void Progress::finish() {
   if (rank_ == 0) {
-    while (received_ < expected_remote_) {
+    while (done_ < total_) {
       int n = 0;
       MPI_Recv(&n, 1, MPI_INT, MPI_ANY_SOURCE, kProgressTag, comm_, MPI_STATUS_IGNORE);
-      ++received_;
       done_ += static_cast<size_t>(n);
       print(false);
     }

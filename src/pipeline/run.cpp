@@ -16,6 +16,7 @@
 #include <chrono>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <thread>
 #include <cstdlib>
 
@@ -25,6 +26,7 @@
 #include "pipeline/content_hash.hpp"
 #include "pipeline/dataset.hpp"
 #include "pipeline/group_checkpoint.hpp"
+#include "pipeline/group_dispatch.hpp"
 #include "pipeline/group_job.hpp"
 #include "pipeline/index_plan.hpp"
 #include "pipeline/out_dir.hpp"
@@ -131,11 +133,12 @@ std::vector<catalog::ArchiveScan> distributed_scan(const mpi::communicator& worl
 }
 
 IndexPlan broadcast_plan(const mpi::communicator& world, const IndexPlan& plan) {
-  io::Json j = {{"groups", plan.groups}, {"owner", plan.owner}};
+  io::Json j = {{"groups", plan.groups}, {"owner", plan.owner}, {"order", plan.order}};
   std::string packed = world.rank() == 0 ? pack(j) : std::string();
   mpi::broadcast(world, packed, 0);
   io::Json got = unpack(packed);
-  return {got.at("groups").get<std::vector<catalog::SongGroup>>(), got.at("owner").get<std::vector<int>>()};
+  return {got.at("groups").get<std::vector<catalog::SongGroup>>(), got.at("owner").get<std::vector<int>>(),
+          got.at("order").get<std::vector<size_t>>()};
 }
 
 void log_outcome(const GroupOutcome& o) {
@@ -185,7 +188,7 @@ int intra_op_threads(int ranks_on_node) {
 
 // The latent model on every rank, each with its share of the node's cores; a rank that cannot
 // open it stops the whole run with the reason (the same on every rank, usually).
-AnalysisInputs open_analysis(const mpi::communicator& world, const RunOptions& opt, size_t groups) {
+AnalysisInputs open_analysis(const mpi::communicator& world, const RunOptions& opt) {
   MPI_Comm node;
   MPI_Comm_split_type(world, MPI_COMM_TYPE_SHARED, world.rank(), MPI_INFO_NULL, &node);
   int ranks_on_node = 1;
@@ -194,7 +197,7 @@ AnalysisInputs open_analysis(const mpi::communicator& world, const RunOptions& o
   AnalysisInputs in;
   std::string error;
   try {
-    in = prepare_analysis(opt, intra_op_threads(ranks_on_node), groups);
+    in = prepare_analysis(opt, intra_op_threads(ranks_on_node));
   } catch (const std::exception& e) {
     error = e.what();
   }
@@ -214,7 +217,7 @@ int run_on(const mpi::communicator& world, const RunOptions& opt) {
   // before anything is computed.
   decide_on_root(world, [&] {
     out_files::remove_previous_outputs(opt.out_dir, opt.resume);
-    out_files::create_output_folders(opt.out_dir, !opt.checkpoint.empty(), opt.controls);
+    out_files::create_output_folders(opt.out_dir, !opt.checkpoint.empty());
     return std::string();
   });
 
@@ -237,24 +240,31 @@ int run_on(const mpi::communicator& world, const RunOptions& opt) {
   if (root)
     spdlog::info("index: {} archives, {} multi-mapper groups, {} ranks", files.size(), plan.groups.size(), world.size());
 
-  // Groups of this rank, in song_group_idx order.
+  // Groups handed out while the run goes, largest first (group_dispatch.hpp); `mine` holds this
+  // rank's in the order it took them.
   clock.start("groups");
-  size_t remote = 0;
-  for (int o : plan.owner) remote += (o != 0);
-  Progress progress(world, plan.groups.size(), root ? remote : 0, opt.progress_seconds);
+  Progress progress(world, plan.groups.size(), opt.progress_seconds);
   std::vector<GroupOutcome> mine;  // without their arrays: those are in `spill`
   ArraySpill spill(spill_path(opt.out_dir, world.rank()));
   GroupTimings timings;
-  AnalysisInputs analysis_inputs = open_analysis(world, opt, plan.groups.size());
+  AnalysisInputs analysis_inputs = open_analysis(world, opt);
   const std::string checkpoint_hash =
       decide_on_root(world, [&] { return opt.checkpoint.empty() ? std::string() : content_hash(opt.checkpoint); });
   std::vector<io::Json> mine_records;
   size_t resumed = 0;
   std::string fatal;  // a failure of this rank's own writes: the run stops, on every rank
-  for (size_t g = 0; g < plan.groups.size(); ++g) {
-    if (plan.owner[g] != world.rank()) continue;
+  double busy_s = 0;  // inside run_group: the rest of the stage this rank waited for the others
+  const bool static_plan = !decide_on_root(world, [] { return std::string(static_plan_requested() ? "1" : ""); }).empty();
+  GroupDispatch dispatch(world, plan.order, static_plan ? plan.owner : std::vector<int>());
+  const auto t_groups = Clock::now();
+  // A rank whose writes failed still takes groups, without working on them: the rest of the
+  // run drains fast, and every rank reaches the shared error check below.
+  for (std::optional<size_t> next = dispatch.next(); next; next = dispatch.next()) {
+    const size_t g = *next;
     if (fatal.empty()) {
+      const auto t0 = Clock::now();
       GroupResult r = run_group(opt, checkpoint_hash, plan.groups[g], static_cast<int>(g), analysis_inputs, timings);
+      busy_s += std::chrono::duration<double>(Clock::now() - t0).count();
       fatal = r.save_error;
       if (fatal.empty()) fatal = spill_arrays(spill, r.outcome);
       resumed += r.resumed ? 1 : 0;
@@ -266,7 +276,9 @@ int run_on(const mpi::communicator& world, const RunOptions& opt) {
     progress.group_done();  // also after a failure: rank 0 counts on every message
   }
   progress.finish();
-  share_errors(world, fatal);
+  dispatch.close();
+  share_errors(world, fatal);  // every rank waits here for the last group of the run
+  const double groups_wall_s = std::chrono::duration<double>(Clock::now() - t_groups).count();
   clock.stop();
   counts.groups_resumed = mpi::all_reduce(world, resumed, std::plus<size_t>());
 
@@ -320,7 +332,10 @@ int run_on(const mpi::communicator& world, const RunOptions& opt) {
                            {"audio_s", timings.audio_s},
                            {"encode_s", timings.encode_s},
                            {"latent_s", timings.latent_s},
-                           {"controls_s", timings.controls_s},
+                           {"busy_s", busy_s},
+                           // What this rank sent to rank 0 (packed once more: the reduce keeps no copy).
+                           {"gather_bytes", pack(mine_meta).size()},
+                           {"idle_s", std::max(0.0, groups_wall_s - busy_s)},
                            {"peak_rss_mib", peak_rss_mib()}};
   std::vector<std::string> figures = gather_packed(world, pack(rank_figures));
   if (root) {

@@ -20,6 +20,13 @@ TEST(Plan, SlicesCoverEverythingOnce) {
   }
 }
 
+TEST(Plan, HandOutOrderIsLargestFirstTiesByIndex) {
+  EXPECT_EQ(dispatch_order({10, 1, 7, 3, 3}), (std::vector<size_t>{0, 2, 3, 4, 1}));
+  EXPECT_EQ(dispatch_order({2, 2, 2}), (std::vector<size_t>{0, 1, 2}));
+  EXPECT_EQ(dispatch_order({0, 5}), (std::vector<size_t>{1, 0}));
+  EXPECT_TRUE(dispatch_order({}).empty());
+}
+
 TEST(Plan, LongestGroupsFirstToTheLeastLoadedRank) {
   // Costs 10, 1, 7, 3, 3 on 2 ranks: 10 → r0, 7 → r1, 3 → r1 (7 < 10), 3 → r0 (10 = 10: lowest), 1 → r1.
   auto owner = assign_groups({10, 1, 7, 3, 3}, 2);
