@@ -188,7 +188,7 @@ int intra_op_threads(int ranks_on_node) {
 
 // The latent model on every rank, each with its share of the node's cores; a rank that cannot
 // open it stops the whole run with the reason (the same on every rank, usually).
-AnalysisInputs open_analysis(const mpi::communicator& world, const RunOptions& opt) {
+AnalysisInputs open_analysis(const mpi::communicator& world, const RunOptions& opt, size_t groups) {
   MPI_Comm node;
   MPI_Comm_split_type(world, MPI_COMM_TYPE_SHARED, world.rank(), MPI_INFO_NULL, &node);
   int ranks_on_node = 1;
@@ -197,7 +197,7 @@ AnalysisInputs open_analysis(const mpi::communicator& world, const RunOptions& o
   AnalysisInputs in;
   std::string error;
   try {
-    in = prepare_analysis(opt, intra_op_threads(ranks_on_node));
+    in = prepare_analysis(opt, intra_op_threads(ranks_on_node), groups);
   } catch (const std::exception& e) {
     error = e.what();
   }
@@ -217,7 +217,7 @@ int run_on(const mpi::communicator& world, const RunOptions& opt) {
   // before anything is computed.
   decide_on_root(world, [&] {
     out_files::remove_previous_outputs(opt.out_dir, opt.resume);
-    out_files::create_output_folders(opt.out_dir, !opt.checkpoint.empty());
+    out_files::create_output_folders(opt.out_dir, !opt.checkpoint.empty(), opt.controls);
     return std::string();
   });
 
@@ -247,7 +247,7 @@ int run_on(const mpi::communicator& world, const RunOptions& opt) {
   std::vector<GroupOutcome> mine;  // without their arrays: those are in `spill`
   ArraySpill spill(spill_path(opt.out_dir, world.rank()));
   GroupTimings timings;
-  AnalysisInputs analysis_inputs = open_analysis(world, opt);
+  AnalysisInputs analysis_inputs = open_analysis(world, opt, plan.groups.size());
   const std::string checkpoint_hash =
       decide_on_root(world, [&] { return opt.checkpoint.empty() ? std::string() : content_hash(opt.checkpoint); });
   std::vector<io::Json> mine_records;
@@ -336,6 +336,7 @@ int run_on(const mpi::communicator& world, const RunOptions& opt) {
                            // What this rank sent to rank 0 (packed once more: the reduce keeps no copy).
                            {"gather_bytes", pack(mine_meta).size()},
                            {"idle_s", std::max(0.0, groups_wall_s - busy_s)},
+                           {"controls_s", timings.controls_s},
                            {"peak_rss_mib", peak_rss_mib()}};
   std::vector<std::string> figures = gather_packed(world, pack(rank_figures));
   if (root) {
