@@ -1,5 +1,7 @@
 #include "osu/hit_objects.hpp"
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <utility>
 
@@ -10,16 +12,44 @@ namespace {
 
 const Vec2 kPlayfieldCentre{256, 192};
 
-std::vector<std::string_view> split(std::string_view text, char separator) {
-  std::vector<std::string_view> parts;
-  size_t start = 0;
-  while (true) {
-    const size_t end = text.find(separator, start);
-    parts.push_back(text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
-    if (end == std::string_view::npos) return parts;
-    start = end + 1;
+// The fields of Python's text.split(separator) one at a time ("a,".split(",") has two), so
+// that no line or control point allocates a list of them.
+class FieldCursor {
+ public:
+  FieldCursor(std::string_view text, char separator) : rest_(text), separator_(separator) {}
+  bool next(std::string_view& field) {
+    if (done_) return false;
+    size_t end = 0;  // fields are a few bytes: a loop, not a memchr call per field
+    while (end < rest_.size() && rest_[end] != separator_) ++end;
+    field = rest_.substr(0, end);
+    if (end == rest_.size()) {
+      done_ = true;
+    } else {
+      rest_.remove_prefix(end + 1);
+    }
+    return true;
   }
-}
+
+ private:
+  std::string_view rest_;
+  char separator_;
+  bool done_ = false;
+};
+
+// The first fields of a hit object line (a slider reads up to its length, the 8th); `count`
+// stops at kRead, which is all that the field-count checks need to tell apart.
+struct LeadingFields {
+  static constexpr size_t kRead = 8;
+  std::array<std::string_view, kRead> field;
+  size_t count = 0;
+
+  explicit LeadingFields(std::string_view line) {
+    FieldCursor cursor(line, ',');
+    while (count < kRead && cursor.next(field[count])) ++count;
+  }
+  std::string_view operator[](size_t i) const { return field[i]; }
+  size_t size() const { return count; }
+};
 
 std::string quoted(std::string_view field) {
   constexpr size_t kShown = 40;  // a megabyte field must not become a megabyte message
@@ -78,21 +108,33 @@ void check_control_coordinates(const LineContext& at, const std::vector<Vec2>& p
       if (std::isfinite(v)) at.coordinate(v, "slider control point coordinate");
 }
 
-std::vector<Vec2> control_points(const LineContext& at, Vec2 head, std::string_view curve, int64_t& chart_total) {
-  const auto parts = split(curve, '|');
-  check_control_point_count(at, static_cast<int64_t>(parts.size()), chart_total);  // the head replaces the letter
-  std::vector<Vec2> points{head};
-  points.reserve(parts.size());
-  for (size_t i = 1; i < parts.size(); ++i) {
-    const auto fields = split(parts[i], ':');
-    // The reference makes a numpy array of however many numbers it finds; anything but two
-    // then fails later or broadcasts into nonsense. We refuse it here (after parsing them,
-    // so a bad number is still reported as the reference reports it).
-    std::vector<double> xy;
-    for (auto field : fields) xy.push_back(at.number(field, "slider control point coordinate"));
-    if (xy.size() != 2) at.fail("slider control point is not x:y: " + quoted(parts[i]));
-    points.push_back({xy[0], xy[1]});
+// The reference makes a numpy array of however many numbers it finds; anything but two then
+// fails later or broadcasts into nonsense. We refuse it here (after parsing them all, so a bad
+// number is still reported as the reference reports it).
+Vec2 control_point(const LineContext& at, std::string_view part) {
+  FieldCursor cursor(part, ':');
+  std::string_view field;
+  double xy[2] = {0, 0};
+  size_t count = 0;
+  while (cursor.next(field)) {
+    const double v = at.number(field, "slider control point coordinate");
+    if (count < 2) xy[count] = v;
+    ++count;
   }
+  if (count != 2) at.fail("slider control point is not x:y: " + quoted(part));
+  return {xy[0], xy[1]};
+}
+
+std::vector<Vec2> control_points(const LineContext& at, Vec2 head, std::string_view curve, int64_t& chart_total) {
+  const auto parts = static_cast<int64_t>(std::count(curve.begin(), curve.end(), '|')) + 1;
+  check_control_point_count(at, parts, chart_total);  // the head replaces the letter
+  std::vector<Vec2> points;
+  points.reserve(static_cast<size_t>(parts));
+  points.push_back(head);
+  FieldCursor cursor(curve, '|');
+  std::string_view part;
+  cursor.next(part);  // the curve letter
+  while (cursor.next(part)) points.push_back(control_point(at, part));
   return points;
 }
 
@@ -136,7 +178,7 @@ SliderPathBuild path_of(const LineContext& at, std::vector<Vec2> points, double 
 
 // In the reference's order: curve, repeat count, length, the path's own errors, and only then
 // the duration's; our bounds once the reference's conversions have passed.
-SliderParse parse_slider(const LineContext& at, const std::vector<std::string_view>& fields, Vec2 head,
+SliderParse parse_slider(const LineContext& at, const LeadingFields& fields, Vec2 head,
                          double t, const ChartTiming& chart, int64_t& chart_control_points) {
   if (fields.size() < 8) at.fail("slider needs curve, repeat count and length fields");
   auto points = control_points(at, head, fields[5], chart_control_points);
@@ -188,7 +230,7 @@ void add_slider(ParsedHitObjects& out, HitObject& object, SliderParse parsed, co
 
 HitObject parse_one(ParsedHitObjects& out, const LineContext& at, const ChartTiming& chart,
                     int64_t& chart_control_points) {
-  const auto fields = split(at.entry.text, ',');
+  const LeadingFields fields(at.entry.text);
   if (fields.size() < 5) at.fail("needs x, y, time, type and hitsound fields");
   // The reference's int(float(...)) of all five first, then our bounds.
   const double x = at.integer(fields[0], "x"), y = at.integer(fields[1], "y");

@@ -125,9 +125,43 @@ std::optional<double> decimal_float(std::string_view s) {
   return value;
 }
 
+// The spelling of nearly every number in a chart: [-]digits[.digits], nothing else, short
+// enough that no exponent can leave the double range. Such a string needs none of the general
+// path's steps (strip, special values, separators, exponent), and its value is what
+// decimal_float would give: from_chars is correctly rounded, and an integer of at most 15
+// digits is exact in a double (below 2^53), so it is accumulated directly (-0 stays -0.0).
+// nullopt when the string is not of that form; the general path then decides.
+std::optional<double> plain_decimal(std::string_view s) {
+  constexpr size_t kMaxPlain = 64;  // far below the 309 digits that could overflow
+  constexpr size_t kMaxExactDigits = 15;
+  if (s.empty() || s.size() > kMaxPlain) return std::nullopt;
+  const bool negative = s[0] == '-';
+  const size_t digits_begin = negative ? 1 : 0;
+  const size_t int_end = skip_digits(s, digits_begin);
+  const size_t int_digits = int_end - digits_begin;
+  if (int_end == s.size() && int_digits > 0 && int_digits <= kMaxExactDigits) {
+    double value = 0;
+    for (size_t i = digits_begin; i < int_end; ++i) value = value * 10 + (s[i] - '0');
+    return negative ? -value : value;
+  }
+  size_t end = int_end;
+  bool any_digit = int_digits > 0;
+  if (end < s.size() && s[end] == '.') {
+    const size_t frac_end = skip_digits(s, end + 1);
+    any_digit = any_digit || frac_end > end + 1;
+    end = frac_end;
+  }
+  if (end != s.size() || !any_digit) return std::nullopt;
+  double value = 0.0;
+  const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), value, std::chars_format::fixed);
+  if (ec != std::errc() || ptr != s.data() + s.size()) return std::nullopt;
+  return value;
+}
+
 }  // namespace
 
 std::optional<double> python_float(std::string_view text) {
+  if (auto plain = plain_decimal(text)) return plain;
   const std::string_view s = python_strip(text);
   if (s.empty() || !is_ascii(s)) return std::nullopt;
   if (auto special = special_float(s)) return special;
@@ -141,13 +175,19 @@ std::optional<PythonInt> python_int(std::string_view text) {
   if (s.empty() || !is_ascii(s)) return std::nullopt;
   const bool negative = s[0] == '-';
   if (s[0] == '-' || s[0] == '+') s.remove_prefix(1);
-  const auto digits = remove_digit_separators(s);
-  if (!digits || digits->empty()) return std::nullopt;
+  // Only a number with separators needs a copy without them.
+  std::optional<std::string> without_separators;
+  if (s.find('_') != std::string_view::npos) {
+    without_separators = remove_digit_separators(s);
+    if (!without_separators) return std::nullopt;
+  }
+  const std::string_view digits = without_separators ? std::string_view(*without_separators) : s;
+  if (digits.empty()) return std::nullopt;
   PythonInt out;
   // Accumulate negatively so that INT64_MIN itself is representable.
   const int64_t min = std::numeric_limits<int64_t>::min();
   int64_t acc = 0;
-  for (char c : *digits) {
+  for (char c : digits) {
     if (!is_digit(c)) return std::nullopt;
     const int d = c - '0';
     if (!out.overflow && (acc < (min + d) / 10)) out.overflow = true;
@@ -164,11 +204,6 @@ std::optional<PythonInt> python_int(std::string_view text) {
     out.value = -acc;
   }
   return out;
-}
-
-std::optional<double> python_trunc(double x) {
-  if (!std::isfinite(x)) return std::nullopt;
-  return std::trunc(x);
 }
 
 int64_t low_bits(double integral_value, int64_t mask) {

@@ -1,5 +1,8 @@
 #include "osu/python_text.hpp"
 
+#include <cstdint>
+#include <cstring>
+
 namespace cartography::osu {
 namespace {
 
@@ -57,11 +60,32 @@ size_t char_length_at(std::string_view text, size_t pos) {
   return 4;
 }
 
+// True when the 8 bytes at `i` are all ASCII (charts are nearly all ASCII, so the check
+// skips them a word at a time).
+bool ascii_word_at(std::string_view text, size_t i) {
+  uint64_t word = 0;
+  std::memcpy(&word, text.data() + i, sizeof word);
+  return (word & 0x8080808080808080u) == 0;
+}
+
+// False when none of the 8 bytes at `i` can be '\n' or '\r': none is below 0x0E (the classic
+// "has a byte less than n" word test, exact in saying whether any byte is, for n <= 128).
+bool may_hold_line_end(std::string_view text, size_t i) {
+  constexpr uint64_t kOnes = 0x0101010101010101u, kHighs = 0x8080808080808080u;
+  uint64_t word = 0;
+  std::memcpy(&word, text.data() + i, sizeof word);
+  return ((word - kOnes * 0x0E) & ~word & kHighs) != 0;
+}
+
 }  // namespace
 
 std::optional<size_t> first_invalid_utf8(std::string_view text) {
   size_t i = 0;
   while (i < text.size()) {
+    if (i + 8 <= text.size() && ascii_word_at(text, i)) {
+      i += 8;
+      continue;
+    }
     if (byte_at(text, i) < 0x80) {
       ++i;
       continue;
@@ -91,11 +115,18 @@ size_t whitespace_length_before(std::string_view text, size_t end) {
 }
 
 std::string_view python_strip(std::string_view text) {
+  // ASCII bytes are tested directly; only a non-ASCII byte needs the character decoded.
   size_t begin = 0;
-  while (size_t n = whitespace_length_at(text, begin)) begin += n;
+  while (begin < text.size()) {
+    const unsigned char c = byte_at(text, begin);
+    const size_t n = c < 0x80 ? size_t{is_python_space(c)} : whitespace_length_at(text, begin);
+    if (n == 0) break;
+    begin += n;
+  }
   size_t end = text.size();
   while (end > begin) {
-    const size_t n = whitespace_length_before(text, end);
+    const unsigned char c = byte_at(text, end - 1);
+    const size_t n = c < 0x80 ? size_t{is_python_space(c)} : whitespace_length_before(text, end);
     if (n == 0) break;
     end -= n;
   }
@@ -105,6 +136,7 @@ std::string_view python_strip(std::string_view text) {
 bool LineReader::next(std::string_view& line) {
   if (pos_ >= text_.size()) return false;
   size_t end = pos_;  // (find_first_of would run memchr over "\r\n" once per byte)
+  while (end + 8 <= text_.size() && !may_hold_line_end(text_, end)) end += 8;
   while (end < text_.size() && text_[end] != '\n' && text_[end] != '\r') ++end;
   if (end == text_.size()) end = std::string_view::npos;
   ++line_number_;

@@ -66,29 +66,35 @@ Sections split_sections(std::string_view text) {
   Sections out;
   LineReader reader(text);
   std::string_view line;
-  std::optional<std::string> section;
+  // The open section's container (both null when none is open): found once per header, not
+  // once per line.
+  std::vector<SectionLine>* list = nullptr;
+  std::map<std::string, KeyValue, std::less<>>* key_values = nullptr;
   while (reader.next(line)) {
     if (line.starts_with("//")) continue;
     const std::string_view stripped = python_strip(line);
     if (stripped.empty()) {
-      section.reset();
+      list = nullptr;
+      key_values = nullptr;
       continue;
     }
     if (auto name = section_header(line)) {
-      section = std::string(*name);
+      list = nullptr;
+      key_values = nullptr;
       if (is_list_section(*name)) {
-        out.lists[*section].clear();
+        list = &out.lists[std::string(*name)];
+        list->clear();
       } else {
-        out.key_values[*section].clear();
+        key_values = &out.key_values[std::string(*name)];
+        key_values->clear();
       }
       continue;
     }
-    if (!section) continue;
-    if (is_list_section(*section)) {
-      out.lists[*section].push_back({reader.line_number(), stripped});
-    } else if (auto kv = key_value(line)) {
-      out.key_values[*section].insert_or_assign(std::string(kv->first),
-                                                KeyValue{reader.line_number(), kv->second});
+    if (list) {
+      list->push_back({reader.line_number(), stripped});
+    } else if (key_values) {
+      if (auto kv = key_value(line))
+        key_values->insert_or_assign(std::string(kv->first), KeyValue{reader.line_number(), kv->second});
     }
   }
   return out;

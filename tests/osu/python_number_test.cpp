@@ -22,6 +22,28 @@ TEST(PythonFloat, AcceptsPythonsSpellings) {
   EXPECT_EQ(python_float("260.869565217391"), 260.869565217391);
 }
 
+// The short path for [-]digits[.digits]: exact integers up to 15 digits, from_chars beyond and
+// for decimals; the expected values are the compiler's own (correctly rounded) literals.
+TEST(PythonFloat, PlainDecimalsAsTheCompilerReadsThem) {
+  EXPECT_EQ(python_float("67.4999979400635"), 67.4999979400635);
+  EXPECT_EQ(python_float("-111.111111111111"), -111.111111111111);
+  EXPECT_EQ(python_float("422.535211267606"), 422.535211267606);
+  EXPECT_EQ(python_float("999999999999999"), 999999999999999.0);      // 15 digits: exact
+  EXPECT_EQ(python_float("9007199254740993"), 9007199254740993.0);    // 16: rounds to 2^53
+  // Digit by digit, these would round twice (7.941824097545558e16, 8.566840057900495e18).
+  EXPECT_EQ(python_float("79418240975455594"), 79418240975455594.0);
+  EXPECT_EQ(python_float("8566840057900496504"), 8566840057900496504.0);
+  EXPECT_EQ(python_float("12345678901234567890123"), 12345678901234567890123.0);
+  EXPECT_EQ(python_float("-0.000000000000000000001"), -0.000000000000000000001);
+  EXPECT_EQ(python_float("0000000000000000000000000000000000000000000000000000000000000000.5"), 0.5);  // 66 chars
+  EXPECT_EQ(python_float("5."), 5.0);
+  EXPECT_EQ(python_float("-.25"), -0.25);
+  EXPECT_TRUE(std::signbit(*python_float("-0")));
+  EXPECT_TRUE(std::signbit(*python_float("-0.0")));
+  EXPECT_FALSE(std::signbit(*python_float("0")));
+  for (const char* bad : {"-", "-.", ".", "1-", "1.-2", "+"}) EXPECT_FALSE(python_float(bad)) << "'" << bad << "'";
+}
+
 TEST(PythonFloat, SpecialValuesAndRange) {
   EXPECT_EQ(python_float("inf"), std::numeric_limits<double>::infinity());
   EXPECT_EQ(python_float("-Infinity"), -std::numeric_limits<double>::infinity());

@@ -49,5 +49,33 @@ TEST(Lines, SplitOnUniversalNewlines) {
   EXPECT_TRUE(lines_of("").empty());
 }
 
+// The scans skip 8 ASCII bytes at a time: a line end or a bad byte must be found at every
+// offset within and across those words, next to the bytes below 0x0E that are not line ends.
+TEST(Lines, FindsEveryLineEndWhereverItFallsInAWord) {
+  const std::string_view controls("ab\t\x0b\x0c\x01\x00" "d", 8);  // below 0x0E, not line ends
+  for (size_t offset = 0; offset < 20; ++offset)
+    for (const std::string end : {"\n", "\r", "\r\n"}) {
+      std::string first;
+      for (size_t i = 0; i < offset; ++i) first += controls[i % controls.size()];
+      const std::string second = "tail\x0b\x0c" "end";
+      EXPECT_EQ(lines_of(first + end + second), (std::vector<std::string>{first, second})) << offset;
+    }
+}
+
+TEST(Utf8, FindsTheBadByteAfterAnyRunOfAscii) {
+  for (size_t offset = 0; offset < 20; ++offset) {
+    EXPECT_EQ(first_invalid_utf8(std::string(offset, 'a') + "\xFF" + std::string(9, 'b')), offset);
+    EXPECT_EQ(first_invalid_utf8(std::string(offset, 'a') + "\xC3\xA9" + std::string(9, 'b') + "\x80"),
+              offset + 11);
+    EXPECT_FALSE(first_invalid_utf8(std::string(offset, 'a') + "\xC3\xA9" + std::string(offset, 'b')));
+  }
+}
+
+TEST(Strip, AsciiAndUnicodeWhitespaceMixed) {
+  EXPECT_EQ(python_strip("\xC2\xA0 \tv w\t \xE3\x80\x80"), "v w");
+  EXPECT_EQ(python_strip("\xC3\xA9 "), "\xC3\xA9");  // a non-space character before a space
+  EXPECT_EQ(python_strip(" \xC3\xA9"), "\xC3\xA9");
+}
+
 }  // namespace
 }  // namespace cartography::osu
