@@ -4,6 +4,10 @@
 #include <boost/serialization/string.hpp>
 #include <boost/serialization/vector.hpp>
 
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
 #include "io/run_store_read.hpp"
 #include "pipeline/plan.hpp"
 #include "pipeline/records.hpp"
@@ -165,6 +169,7 @@ void on_root(const mpi::communicator& world, Fn fn) {
 
 NullRecords null_phase(const mpi::communicator& world, const std::string& partial, const GroupRecords& real,
                        uint64_t seed) {
+  const auto t0 = std::chrono::steady_clock::now();
   std::string packed_pairs;
   on_root(world, [&] {
     const io::RunFileReader file(partial);
@@ -205,6 +210,8 @@ NullRecords null_phase(const mpi::communicator& world, const std::string& partia
       if (file.has("latents/mu")) latent_dims = file.rows("latents/mu");
     }
     io::add_tables(partial, null_tables(all, latent_dims));
+    spdlog::info("null baseline: {} Track A and {} Track B cross-song pairs in {:.2f} s", all.track_a.size(),
+                 all.track_b.size(), std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   });
   return all;
 }

@@ -24,11 +24,13 @@
 #include "pipeline/analysis.hpp"
 #include "pipeline/array_spill.hpp"
 #include "pipeline/content_hash.hpp"
+#include "pipeline/controls_outputs.hpp"
 #include "pipeline/dataset.hpp"
 #include "pipeline/group_checkpoint.hpp"
 #include "pipeline/group_dispatch.hpp"
 #include "pipeline/group_job.hpp"
 #include "pipeline/index_plan.hpp"
+#include "pipeline/null_phase.hpp"
 #include "pipeline/out_dir.hpp"
 #include "pipeline/outputs.hpp"
 #include "pipeline/pipeline_plugin.hpp"
@@ -317,12 +319,28 @@ int run_on(const mpi::communicator& world, const RunOptions& opt) {
   }
   rethrow_if_any(world, write_error);
   std::string store_error;
+  NullRecords null_records;  // the null baseline (rank 0), when controls are on
   try {
-    write_store(world, opt, files.size(), plan.groups.size(), all, merged_records, spill);
+    // The null phase reads the arrays back from the closed file and adds its own before the
+    // rename, so a cartography.h5 that looks finished holds them too.
+    auto null_baseline = [&](const std::string& partial) {
+      null_records = null_phase(world, partial, merged_records, opt.seed);
+    };
+    write_store(world, opt, files.size(), plan.groups.size(), all, merged_records, spill,
+                opt.controls ? std::function<void(const std::string&)>(null_baseline) : nullptr);
   } catch (const std::exception& e) {
     store_error = e.what();
   }
   share_errors(world, store_error);
+  std::string null_error;  // results/controls/null_baseline.json, from the null phase's records
+  if (root) {
+    try {
+      write_null_baseline(opt, merged_records, null_records);
+    } catch (const std::exception& e) {
+      null_error = e.what();
+    }
+  }
+  rethrow_if_any(world, null_error);
   clock.stop();
 
   // Per-rank figures for the summary: stage times and peak memory.
@@ -332,11 +350,11 @@ int run_on(const mpi::communicator& world, const RunOptions& opt) {
                            {"audio_s", timings.audio_s},
                            {"encode_s", timings.encode_s},
                            {"latent_s", timings.latent_s},
+                           {"controls_s", timings.controls_s},
                            {"busy_s", busy_s},
                            // What this rank sent to rank 0 (packed once more: the reduce keeps no copy).
                            {"gather_bytes", pack(mine_meta).size()},
                            {"idle_s", std::max(0.0, groups_wall_s - busy_s)},
-                           {"controls_s", timings.controls_s},
                            {"peak_rss_mib", peak_rss_mib()}};
   std::vector<std::string> figures = gather_packed(world, pack(rank_figures));
   if (root) {
