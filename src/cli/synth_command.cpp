@@ -38,6 +38,10 @@ Command add_synth(CLI::App& parent) {
                   "Fraction of archives given one deliberate defect (missing/truncated/garbage audio, "
                   "missing or bad Mode, overlapping objects, no .osu, no Creator)")
       ->check(CLI::Range(0.0, 1.0));
+  app->add_option("--planted", opt->planted,
+                  "Planted truth: charts whose cross-mapper agreement is known, per dimension driven by "
+                  "the song, the mapper or both: a preset A, B or C, or e.g. 'ONSET=song,X=0.45,CLAP=mapper' "
+                  "(unnamed dimensions: mapper); the truth goes into synth_manifest.json");
   app->add_option("--jobs,-j", opt->jobs, "Worker threads (0: one per hardware thread)")->check(CLI::Range(0, 1024));
   app->add_flag("--no-manifest", [opt](int64_t) { opt->write_manifest = false; },
                 "Do not write synth_manifest.json (the corpus' ground truth)");

@@ -157,11 +157,7 @@ struct Builder {
   }
 };
 
-// Slider length for `beats` at the velocity in force, and the reader's end time for it.
-struct SliderTiming {
-  double length = 0;
-  int end = 0;
-};
+}  // namespace
 
 SliderTiming slider_timing(const ChartRequest& req, double sv, int t, double beats, int slides) {
   const double sm = req.style->slider_multiplier;
@@ -172,6 +168,8 @@ SliderTiming slider_timing(const ChartRequest& req, double sv, int t, double bea
   s.end = static_cast<int>(t + duration * slides);
   return s;
 }
+
+namespace {
 
 std::string edge_fields(int slides, Rng& rng) {
   std::string sounds, sets;
@@ -330,7 +328,8 @@ void other_mode_chart(Builder& b) {
   }
 }
 
-// The defect: a circle starting halfway through the first slider, which the reader rejects.
+}  // namespace
+
 void insert_overlap(ChartText& chart) {
   for (size_t i = 0; i < chart.hit_objects.size(); ++i) {
     const std::string& line = chart.hit_objects[i];
@@ -346,8 +345,6 @@ void insert_overlap(ChartText& chart) {
     return;
   }
 }
-
-}  // namespace
 
 ChartText make_chart(const ChartRequest& request, Rng& rng) {
   Builder b(request, rng);

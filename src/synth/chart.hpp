@@ -30,4 +30,15 @@ struct ChartRequest {
 
 ChartText make_chart(const ChartRequest& request, Rng& rng);
 
+// Slider length for `beats` at the velocity `sv` in force at `t`, and the reader's end time for it.
+struct SliderTiming {
+  double length = 0;
+  int end = 0;
+};
+SliderTiming slider_timing(const ChartRequest& request, double sv, int t, double beats, int slides);
+
+// The overlapping defect: a circle starting just after the first slider's head, inside its
+// body, which the reader rejects.
+void insert_overlap(ChartText& chart);
+
 }  // namespace cartography::synth

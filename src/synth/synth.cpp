@@ -17,6 +17,7 @@
 #include "synth/chart.hpp"
 #include "synth/osu_writer.hpp"
 #include "synth/osz_writer.hpp"
+#include "synth/planted_chart.hpp"
 
 namespace cartography::synth {
 namespace {
@@ -41,8 +42,9 @@ std::vector<uint8_t> garbage(uint64_t seed) {
 
 class ArchiveBuilder {
  public:
-  ArchiveBuilder(const SongPlan& song, const ArchivePlan& a, const std::vector<uint8_t>& audio)
-      : song_(song), a_(a), audio_(audio) {}
+  ArchiveBuilder(const SongPlan& song, const ArchivePlan& a, const std::vector<uint8_t>& audio,
+                 const PlantedSpec& planted)
+      : song_(song), a_(a), audio_(audio), planted_(planted) {}
 
   ArchiveRecord build(const std::string& out_dir) {
     const AudioVariant& variant = song_.audio[static_cast<size_t>(a_.audio_variant)];
@@ -85,14 +87,17 @@ class ArchiveBuilder {
       });
     }
     const int top = top_standard(a_);
-    const double end_ms = variant_seconds(song_, variant) * 1000.0 - 1500.0;
+    const double tail_ms = planted_.active() ? kPlantedTailMs : 1500.0;
+    const double end_ms = variant_seconds(song_, variant) * 1000.0 - tail_ms;
     std::vector<ZipEntry> out;
     for (size_t k = 0; k < order.size(); ++k) {
       const size_t i = order[k];
       const DifficultyPlan& d = a_.difficulties[i];
       const bool is_top = static_cast<int>(i) == top;
       Rng rng = Rng::derive(a_.seed, {i + 1});
-      const ChartText chart = make_chart({&song_, &a_.style, &d, end_ms, is_top && a_.defect == Defect::overlapping}, rng);
+      const ChartRequest chart_request{&song_, &a_.style, &d, end_ms, is_top && a_.defect == Defect::overlapping};
+      const ChartText chart = planted_.active() && d.mode == 0 ? make_planted_chart(chart_request, planted_, rng.next())
+                                                               : make_chart(chart_request, rng);
       OsuFileRequest req{&song_, &a_, &d, &chart, a_.beatmapset_id * 16 + static_cast<int64_t>(i)};
       req.omit_mode = is_top && a_.defect == Defect::no_mode_line;
       req.bad_mode = is_top && a_.defect == Defect::bad_mode;
@@ -112,6 +117,7 @@ class ArchiveBuilder {
   const SongPlan& song_;
   const ArchivePlan& a_;
   const std::vector<uint8_t>& audio_;
+  const PlantedSpec& planted_;
   ArchiveRecord record_;
 };
 
@@ -119,8 +125,8 @@ struct SongWork {
   std::vector<size_t> archives;  // indices into plan.archives
 };
 
-void build_song(const CorpusPlan& plan, int s, const SongWork& work, const std::string& out_dir,
-                std::vector<ArchiveRecord>& records, std::atomic<int>& encodings) {
+void build_song(const CorpusPlan& plan, const PlantedSpec& planted, int s, const SongWork& work,
+                const std::string& out_dir, std::vector<ArchiveRecord>& records, std::atomic<int>& encodings) {
   const SongPlan& song = plan.songs[static_cast<size_t>(s)];
   std::map<int, std::vector<uint8_t>> audio;
   for (size_t i : work.archives) {
@@ -132,7 +138,7 @@ void build_song(const CorpusPlan& plan, int s, const SongWork& work, const std::
   }
   for (size_t i : work.archives) {
     const ArchivePlan& a = plan.archives[i];
-    records[i] = ArchiveBuilder(song, a, audio[a.audio_variant]).build(out_dir);
+    records[i] = ArchiveBuilder(song, a, audio[a.audio_variant], planted).build(out_dir);
   }
 }
 
@@ -141,6 +147,7 @@ void build_song(const CorpusPlan& plan, int s, const SongWork& work, const std::
 SynthReport generate_corpus(const SynthOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   const CorpusPlan plan = plan_corpus(options);
+  const PlantedSpec planted = parse_planted(options.planted);
   fs::create_directories(options.out_dir);
 
   std::vector<SongWork> songs(plan.songs.size());
@@ -154,7 +161,7 @@ SynthReport generate_corpus(const SynthOptions& options) {
   auto worker = [&] {
     for (int s; (s = next++) < static_cast<int>(songs.size());) {
       try {
-        build_song(plan, s, songs[static_cast<size_t>(s)], options.out_dir, records, encodings);
+        build_song(plan, planted, s, songs[static_cast<size_t>(s)], options.out_dir, records, encodings);
       } catch (...) {
         std::lock_guard<std::mutex> lock(error_mutex);
         if (!error) error = std::current_exception();
@@ -219,6 +226,9 @@ void write_manifest(const std::string& path, const SynthOptions& o, const Corpus
                            {"defect_rate", o.defect_rate}}},
               {"songs", songs},
               {"archives", archives}};
+  // Only a planted corpus carries the key: the default manifest keeps its bytes.
+  const PlantedSpec planted = parse_planted(o.planted);
+  if (planted.active()) doc["planted_truth"] = planted_truth_json(planted);
   std::ofstream out(path, std::ios::binary);
   out << doc.dump(1) << "\n";
   if (!out) throw std::runtime_error("cannot write " + path);

@@ -16,6 +16,7 @@ struct SynthOptions {
   int min_mappers = 1;
   int max_mappers = 5;
   double defect_rate = 0.0;    // fraction of archives given one deliberate defect
+  std::string planted;         // planted-truth spec (synth/planted.hpp); empty: the usual charts
   int jobs = 0;                // worker threads; 0 = one per hardware thread
   bool write_manifest = true;  // synth_manifest.json: the ground truth of the corpus
   bool quiet = false;

@@ -12,7 +12,7 @@
 namespace cartography::synth {
 
 // Bumped whenever SynthRunOptions or an entry point below changes.
-inline constexpr int kSynthAbiVersion = 1;
+inline constexpr int kSynthAbiVersion = 2;  // 2: planted
 
 // SynthOptions as plain data; out_dir is borrowed for the call.
 struct SynthRunOptions {
@@ -26,11 +26,13 @@ struct SynthRunOptions {
   int32_t jobs = 0;
   int32_t write_manifest = 1;
   int32_t quiet = 0;
+  const char* planted = "";  // borrowed like out_dir
 };
 
 inline SynthRunOptions to_plugin_options(const SynthOptions& o) {
   return {o.out_dir.c_str(), o.songs,       o.seed, o.duration_s,           o.min_mappers,
-          o.max_mappers,     o.defect_rate, o.jobs, o.write_manifest ? 1 : 0, o.quiet ? 1 : 0};
+          o.max_mappers,     o.defect_rate, o.jobs, o.write_manifest ? 1 : 0, o.quiet ? 1 : 0,
+          o.planted.c_str()};
 }
 
 inline SynthOptions from_plugin_options(const SynthRunOptions& p) {
@@ -45,6 +47,7 @@ inline SynthOptions from_plugin_options(const SynthRunOptions& p) {
   o.jobs = p.jobs;
   o.write_manifest = p.write_manifest != 0;
   o.quiet = p.quiet != 0;
+  o.planted = p.planted ? p.planted : "";
   return o;
 }
 
