@@ -46,7 +46,7 @@ std::optional<ReliabilityRecord> reliability_record(int64_t idx, const std::vect
   return ReliabilityRecord{idx, int64_t(raters.size()), n, controls::per_dimension_reliability(raters, n)};
 }
 
-// Random encoder k's Track B records and synthesis maps, by the trained model's functions.
+// Random encoder k's Track B records and synthesis v1 maps, by the trained model's functions.
 RandomEncoderRecords random_encoder_records(int64_t idx, const std::vector<ControlMember>& members,
                                             const std::vector<std::string>& creators, int64_t k) {
   RandomEncoderRecords out;
@@ -56,7 +56,9 @@ RandomEncoderRecords random_encoder_records(int64_t idx, const std::vector<Contr
   for (const ControlMember& m : members) {
     const auto& z = m.random[size_t(k)];
     if (z) latents.push_back(*z);
-    if (z) out.beatmaps.push_back(stats::synthesis_beatmap(m.encoding, z));
+    // Only the v1 map the control compares (the v2 maps and the raw coupling would be the
+    // trained model's work again, unused).
+    if (z) out.beatmaps.push_back({stats::upsampled_correlation(m.encoding, *z), std::nullopt, {}});
   }
   if (latents.size() != members.size()) return out;  // as the trained model: Track B needs every latent
   GroupRecords b = track_b_records(idx, creators, latents);

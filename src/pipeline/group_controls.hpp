@@ -54,7 +54,7 @@ struct RandomEncoderRecords {
   int64_t encoder = 0;
   std::vector<stats::TrackBPair> track_b;
   std::vector<stats::TrackBMember> members;
-  std::vector<stats::BeatmapSynthesis> beatmaps;  // manifest order, maps with that latent
+  std::vector<stats::BeatmapSynthesis> beatmaps;  // manifest order, maps with that latent; v1 only
 };
 
 struct ControlRecords {

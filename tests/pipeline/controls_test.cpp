@@ -215,7 +215,7 @@ TEST(ControlsOutputs, NullBaselineSetsEachRealPairBesideItsNullPair) {
   GroupRecords m = merged(0.9, {});
   NullRecords n;
   for (int64_t s = 0; s < 3; ++s) {
-    n.track_a.push_back(a_pair(s, 0.2));
+    n.track_a.push_back(a_pair(s, 0.1 * double(s + 1)));  // 0.1, 0.2, 0.3 beside 0.6 each
     n.a_pairs.push_back({s, 0, (s + 1) % 3, 1});
   }
   n.track_b = {b_pair(0, 0.5)};
@@ -224,7 +224,9 @@ TEST(ControlsOutputs, NullBaselineSetsEachRealPairBesideItsNullPair) {
   n.b_pairs = {{2, 0, 0, 1}};
   const io::Json j = null_baseline_json(m, n, {0, 0.95, 0});
   EXPECT_NEAR(j.at("track_a").at("full_cosine").at("difference").at("estimate").get<double>(), 0.4, 1e-15);
-  EXPECT_TRUE(j.at("track_a").at("full_cosine").at("cohens_d").is_null());  // no spread
+  // Pooled sd sqrt((0 + 0.02) / 4): d = 0.4 / sqrt(0.005) = 4 sqrt(2).
+  EXPECT_NEAR(j.at("track_a").at("full_cosine").at("cohens_d").get<double>(), 4 * std::sqrt(2.0), 1e-9);
+  EXPECT_EQ(j.at("track_a").at("full_cosine").at("n"), 3);
   EXPECT_NEAR(j.at("track_b").at("full_cosine").at("real").at("estimate").get<double>(), 0.92, 1e-15);
   EXPECT_NEAR(j.at("track_b").at("full_cosine").at("null").at("estimate").get<double>(), 0.5, 1e-15);
   n.b_real_index = {7};
