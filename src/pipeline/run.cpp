@@ -159,6 +159,12 @@ std::string spill_arrays(ArraySpill& spill, GroupOutcome& outcome) {
   }
 }
 
+size_t packed_bytes(const std::vector<std::string>& packed) {
+  size_t bytes = 0;
+  for (const std::string& p : packed) bytes += p.size();
+  return bytes;
+}
+
 // Rank 0 gets every outcome's metadata and analysis records, in song_group_idx order.
 std::vector<std::string> gather_packed(const mpi::communicator& world, const std::string& mine) {
   std::vector<std::string> parts;
@@ -243,16 +249,16 @@ int run_on(const mpi::communicator& world, const RunOptions& opt) {
     spdlog::info("index: {} archives, {} multi-mapper groups, {} ranks", files.size(), plan.groups.size(), world.size());
 
   // Groups handed out while the run goes, largest first (group_dispatch.hpp); `mine` holds this
-  // rank's in the order it took them.
+  // rank's in the order it took them, packed (CBOR): a JSON tree of a group's records takes ~10x
+  // its ~10 KB, and what a rank keeps until the gather grows with the groups it does.
   clock.start("groups");
   Progress progress(world, plan.groups.size(), opt.progress_seconds);
-  std::vector<GroupOutcome> mine;  // without their arrays: those are in `spill`
+  std::vector<std::string> mine;  // metadata and records; the arrays are in `spill`
   ArraySpill spill(spill_path(opt.out_dir, world.rank()));
   GroupTimings timings;
   AnalysisInputs analysis_inputs = open_analysis(world, opt, plan.groups.size());
   const std::string checkpoint_hash =
       decide_on_root(world, [&] { return opt.checkpoint.empty() ? std::string() : content_hash(opt.checkpoint); });
-  std::vector<io::Json> mine_records;
   size_t resumed = 0;
   std::string fatal;  // a failure of this rank's own writes: the run stops, on every rank
   double busy_s = 0;  // inside run_group: the rest of the stage this rank waited for the others
@@ -272,8 +278,7 @@ int run_on(const mpi::communicator& world, const RunOptions& opt) {
       resumed += r.resumed ? 1 : 0;
       log_outcome(r.outcome);
       test_group_delay();
-      mine.push_back(std::move(r.outcome));
-      mine_records.push_back(std::move(r.records));
+      mine.push_back(pack({{"outcome", outcome_metadata(r.outcome)}, {"records", r.records}}));
     }
     progress.group_done();  // also after a failure: rank 0 counts on every message
   }
@@ -286,21 +291,25 @@ int run_on(const mpi::communicator& world, const RunOptions& opt) {
 
   // Rank 0 collects metadata and analysis records of every group.
   clock.start("reduce");
-  io::Json mine_meta = io::Json::array();
-  for (size_t i = 0; i < mine.size(); ++i)
-    mine_meta.push_back({{"outcome", outcome_metadata(mine[i])}, {"records", mine_records[i]}});
-  std::vector<std::string> parts = gather_packed(world, pack(mine_meta));
+  std::vector<std::vector<std::string>> parts;
+  mpi::gather(world, mine, parts, 0);
   std::vector<GroupOutcome> all;
   GroupRecords merged_records;  // every group's records, decoded once, in song_group_idx order
   if (root) {
-    std::vector<std::pair<GroupOutcome, io::Json>> merged;
-    for (const auto& p : parts)
-      for (const auto& item : unpack(p)) merged.push_back({outcome_from_metadata(item.at("outcome")), item.at("records")});
+    // Decoded one group at a time: rank 0 never holds every group's JSON tree at once.
+    std::vector<std::pair<GroupOutcome, GroupRecords>> merged;
+    for (auto& from_rank : parts) {
+      for (const std::string& p : from_rank) {
+        const io::Json item = unpack(p);
+        merged.push_back({outcome_from_metadata(item.at("outcome")), records_from_json(item.at("records"))});
+      }
+      std::vector<std::string>().swap(from_rank);
+    }
     std::sort(merged.begin(), merged.end(),
               [](const auto& a, const auto& b) { return a.first.song_group_idx < b.first.song_group_idx; });
     for (auto& [o, r] : merged) {
       all.push_back(std::move(o));
-      merged_records.append(records_from_json(r));
+      merged_records.append(std::move(r));
     }
   }
   clock.stop();
@@ -352,8 +361,8 @@ int run_on(const mpi::communicator& world, const RunOptions& opt) {
                            {"latent_s", timings.latent_s},
                            {"controls_s", timings.controls_s},
                            {"busy_s", busy_s},
-                           // What this rank sent to rank 0 (packed once more: the reduce keeps no copy).
-                           {"gather_bytes", pack(mine_meta).size()},
+                           // What this rank sent to rank 0.
+                           {"gather_bytes", packed_bytes(mine)},
                            {"idle_s", std::max(0.0, groups_wall_s - busy_s)},
                            {"peak_rss_mib", peak_rss_mib()}};
   std::vector<std::string> figures = gather_packed(world, pack(rank_figures));
