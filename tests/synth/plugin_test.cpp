@@ -47,5 +47,18 @@ TEST(SynthPlugin, CartographySynthSubcommand) {
   fs::remove_all(dir);
 }
 
+// The planted spec crosses the plugin boundary as a borrowed string (ABI 2).
+TEST(SynthPlugin, PlantedSpecReachesThePlugin) {
+  const std::string exe = CARTO_BINARY_DIR "/bin/cartography";
+  if (!fs::exists(exe)) GTEST_SKIP() << "cartography not built";
+  const std::string dir = testing::temp_dir("planted_cli");
+  const std::string cmd = exe + " synth " + dir + " --songs 2 --seed 9 --duration 4 -q --planted ONSET=song";
+  ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+  const auto text = testing::read_file(dir + "/synth_manifest.json");
+  EXPECT_NE(std::string(text.begin(), text.end()).find("\"planted_truth\""), std::string::npos);
+  EXPECT_NE(std::system((exe + " synth " + dir + "/x --songs 2 -q --planted ONSET=loud 2>/dev/null").c_str()), 0);
+  fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace cartography::synth
