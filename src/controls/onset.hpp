@@ -17,8 +17,9 @@ struct OnsetScore {
   double precision = 0.0;  // matches / #est
   double recall = 0.0;     // matches / #ref
   int64_t matches = 0;
-  // mir_eval returns (0, 0, 0) with a warning when either list is empty; so do we, and flag it
-  // (both_empty: two charts without hit objects, "agree" vacuously but score 0).
+  // mir_eval returns (0, 0, 0) with a warning when either list is empty; so do we, and flag
+  // which side was empty (both flags set: two charts without hit objects, which "agree"
+  // vacuously but score 0; a reader should leave such pairs out rather than count them).
   bool ref_empty = false;
   bool est_empty = false;
 };
