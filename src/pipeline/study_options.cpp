@@ -70,9 +70,14 @@ double interval_seconds(const std::string& value) {
 
 // A whole number in [0, max]: a count of resamples, seeds or songs.
 int64_t bounded_count(const std::string& value, int64_t max) {
-  const uint64_t v = unsigned_integer(value);  // refuses signs, fractions and exponents
+  uint64_t v = 0;
+  try {
+    v = unsigned_integer(value);  // refuses signs, fractions and exponents
+  } catch (const std::invalid_argument&) {
+    v = UINT64_MAX;  // one message for every refusal, naming the range
+  }
   if (v > static_cast<uint64_t>(max))
-    throw std::invalid_argument("'" + value + "' is larger than " + std::to_string(max));
+    throw std::invalid_argument("'" + value + "' is not a whole number from 0 to " + std::to_string(max));
   return static_cast<int64_t>(v);
 }
 

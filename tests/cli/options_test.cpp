@@ -139,10 +139,10 @@ TEST(StudyOptions, RefusesControlValuesOutOfRangeNamingTheirSource) {
   EXPECT_NE(refusal_of_value("bootstrap", "1e3"), "");
   EXPECT_NE(refusal_of_value("bootstrap", "1000001"), "");
   EXPECT_EQ(refusal_of_value("bootstrap", "1000000"), "");
-  EXPECT_NE(refusal_of_value("control_seeds", "65"), "");
+  EXPECT_EQ(refusal_of_value("control_seeds", "-1"), "--x: '-1' is not a whole number from 0 to 64");
   EXPECT_NE(refusal_of_value("control_songs", "2.5"), "");
   const std::string why = refusal("control_seeds: 100\n");
-  EXPECT_NE(why.find("/jobs/j.yaml: key 'control_seeds': '100' is larger than 64"), std::string::npos) << why;
+  EXPECT_NE(why.find("/jobs/j.yaml: key 'control_seeds': '100' is not a whole number from 0 to 64"), std::string::npos) << why;
 }
 
 TEST(StudyOptions, JobFileStructureErrorsNameTheFile) {
