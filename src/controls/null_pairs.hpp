@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "stats/pairs.hpp"
@@ -19,6 +20,11 @@ struct SongLength {
   int64_t song_group_idx = 0;
   int64_t members = 0;  // representatives in the group's member list (>= 1 to be chosen)
   int64_t length = 0;   // the group's common length (stats::common_length), in frames
+  // The creator of each member (members entries), or empty when unknown. When both songs of a
+  // pair list them, member_b is drawn among the members whose creator differs from member a's:
+  // a real pair never compares a mapper with itself, so a null pair must not either (one mapper's
+  // style shared across songs would pass for chance agreement).
+  std::vector<std::string> creators;
 };
 
 struct NullPairOptions {
@@ -47,8 +53,12 @@ struct NullPair {
 //   rng = SplitMix64(derive_seed(seed, {g, a, b}))   -- independent of order and MPI rank
 //   candidates = songs g' != g with members >= 1 and length > 0, ascending song_group_idx,
 //                whose length is within tol * length(g), tol = length_tolerance, 2*tol, ...
+//                (the first tolerance admitting any song); then, when creators are known, only
+//                those with a member of another creator than member a of g
 //   song_b = candidates[rng.uniform_index(#candidates)]
-//   member_b = rng.uniform_index(members(song_b))
+//   eligible = members of song_b (ascending) whose creator differs from a's (all when unknown)
+//   member_b = eligible[rng.uniform_index(#eligible)]
+// A real pair whose candidates all hold only member a's creator gets no null pair.
 std::vector<NullPair> choose_null_pairs(std::span<const stats::PairKey> real_pairs,
                                         std::span<const SongLength> songs,
                                         const NullPairOptions& options);

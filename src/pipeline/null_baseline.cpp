@@ -64,14 +64,28 @@ int64_t MapLocator::members(int64_t song) const {
   return song >= 0 && size_t(song) < count_.size() ? count_[size_t(song)] : 0;
 }
 
+std::vector<std::vector<std::string>> member_creators(const std::vector<GroupOutcome>& outcomes) {
+  std::vector<std::vector<std::string>> out;
+  for (const GroupOutcome& o : outcomes) {
+    if (o.song_group_idx < 0) continue;
+    if (size_t(o.song_group_idx) >= out.size()) out.resize(size_t(o.song_group_idx) + 1);
+    auto& names = out[size_t(o.song_group_idx)];
+    names.clear();
+    for (const EncodedMap& m : o.maps) names.push_back(m.entry.creator.value_or(""));
+  }
+  return out;
+}
+
 std::vector<controls::SongLength> null_candidate_songs(std::span<const stats::TrackAPair> real,
-                                                       const MapLocator& where) {
+                                                       const MapLocator& where,
+                                                       const std::vector<std::vector<std::string>>& creators) {
   const std::vector<int64_t> frames = where.song_frames();
   std::vector<controls::SongLength> songs;
   for (const stats::TrackAPair& p : real) {
     const int64_t g = p.key.song_group_idx;
     if (!songs.empty() && songs.back().song_group_idx == g) continue;  // pairs are in song order
-    songs.push_back({g, where.members(g), g < int64_t(frames.size()) ? frames[size_t(g)] : 0});
+    songs.push_back({g, where.members(g), g < int64_t(frames.size()) ? frames[size_t(g)] : 0,
+                     g < int64_t(creators.size()) ? creators[size_t(g)] : std::vector<std::string>{}});
   }
   return songs;
 }

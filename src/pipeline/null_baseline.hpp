@@ -18,9 +18,11 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "controls/null_pairs.hpp"
+#include "pipeline/group_job.hpp"
 #include "stats/signal_view.hpp"
 #include "stats/track_a.hpp"
 #include "stats/track_b.hpp"
@@ -69,9 +71,16 @@ class SignalSource {
 };
 
 // The songs the null pairs are drawn from: those of the real Track A pairs, with their member
-// counts and common lengths (controls::choose_null_pairs' input).
+// counts and common lengths (controls::choose_null_pairs' input). `creators[g]`, when given,
+// lists song g's members' creators in member order: null pairs then never face a mapper with
+// themselves, as real pairs never do.
+// Per song_group_idx, the creators of its encoded maps in manifest (member) order, from the
+// outcomes rank 0 gathered; songs without an outcome get an empty list.
+std::vector<std::vector<std::string>> member_creators(const std::vector<GroupOutcome>& outcomes);
+
 std::vector<controls::SongLength> null_candidate_songs(std::span<const stats::TrackAPair> real,
-                                                       const MapLocator& where);
+                                                       const MapLocator& where,
+                                                       const std::vector<std::vector<std::string>>& creators = {});
 
 // The statistics of null pair `p` (its `real` key is kept in the records). Track A over
 // p.length frames; Track B when `with_latent` and both songs have latents for all their maps:

@@ -168,13 +168,13 @@ void on_root(const mpi::communicator& world, Fn fn) {
 }  // namespace
 
 NullRecords null_phase(const mpi::communicator& world, const std::string& partial, const GroupRecords& real,
-                       uint64_t seed) {
+                       uint64_t seed, const std::vector<std::vector<std::string>>& creators) {
   const auto t0 = std::chrono::steady_clock::now();
   std::string packed_pairs;
   on_root(world, [&] {
     const io::RunFileReader file(partial);
     const MapTable maps = read_map_table(file);
-    const std::vector<controls::SongLength> songs = null_candidate_songs(real.track_a, MapLocator(maps));
+    const std::vector<controls::SongLength> songs = null_candidate_songs(real.track_a, MapLocator(maps), creators);
     std::vector<stats::PairKey> keys;
     for (const auto& p : real.track_a) keys.push_back(p.key);
     packed_pairs = pack(pairs_json(controls::choose_null_pairs(keys, songs, {seed})));

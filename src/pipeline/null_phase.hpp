@@ -10,15 +10,18 @@
 #include <boost/mpi/communicator.hpp>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "pipeline/group_statistics.hpp"
 #include "pipeline/null_baseline.hpp"
 
 namespace cartography::pipeline {
 
-// Collective. `real` is meaningful on rank 0 only (every real pair, canonical order). Returns the
+// Collective. `real` and `creators` (per song_group_idx, its members' creators in member order;
+// see null_candidate_songs) are meaningful on rank 0 only (every real pair, canonical order). Returns the
 // null records on rank 0 (empty elsewhere). Any failure is thrown on every rank.
 NullRecords null_phase(const boost::mpi::communicator& world, const std::string& partial_path,
-                       const GroupRecords& real, uint64_t seed);
+                       const GroupRecords& real, uint64_t seed,
+                       const std::vector<std::vector<std::string>>& creators = {});
 
 }  // namespace cartography::pipeline

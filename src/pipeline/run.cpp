@@ -333,7 +333,7 @@ int run_on(const mpi::communicator& world, const RunOptions& opt) {
     // The null phase reads the arrays back from the closed file and adds its own before the
     // rename, so a cartography.h5 that looks finished holds them too.
     auto null_baseline = [&](const std::string& partial) {
-      null_records = null_phase(world, partial, merged_records, opt.seed);
+      null_records = null_phase(world, partial, merged_records, opt.seed, member_creators(all));
     };
     write_store(world, opt, files.size(), plan.groups.size(), all, merged_records, spill,
                 opt.controls ? std::function<void(const std::string&)>(null_baseline) : nullptr);

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
+#include <string>
 #include <random>
 #include <stdexcept>
 #include <vector>
@@ -19,7 +21,9 @@ std::vector<SongLength> songs_of(const nlohmann::ordered_json& c) {
   std::vector<SongLength> out;
   for (const auto& s : c.at("songs"))
     out.push_back({s.at("song_group_idx").get<int64_t>(), s.at("members").get<int64_t>(),
-                   s.at("length").get<int64_t>()});
+                   s.at("length").get<int64_t>(),
+                   s.contains("creators") ? s.at("creators").get<std::vector<std::string>>()
+                                          : std::vector<std::string>{}});
   return out;
 }
 
@@ -51,6 +55,27 @@ TEST(NullPairs, MatchGoldenSelection) {
       EXPECT_NE(got[i].song_b, got[i].song_a);
     }
   }
+}
+
+// With creators known, no null pair faces member a's own creator, and the cases do meet songs
+// that hold that creator (the rule is exercised, not vacuous).
+TEST(NullPairs, NeverPairsAMapperWithThemselves) {
+  int with_creators = 0, shared_songs = 0;
+  for (const auto& c : goldens().at("null_pairs")) {
+    const auto songs = songs_of(c);
+    if (songs.empty() || songs[0].creators.empty()) continue;
+    ++with_creators;
+    std::map<int64_t, SongLength> by_idx;
+    for (const auto& s : songs) by_idx[s.song_group_idx] = s;
+    for (const auto& p : choose_null_pairs(pairs_of(c), songs, {c.at("seed").get<uint64_t>(), 0.25})) {
+      const std::string& ca = by_idx[p.song_a].creators[size_t(p.member_a)];
+      const auto& hb = by_idx[p.song_b].creators;
+      EXPECT_NE(ca, hb[size_t(p.member_b)]) << c.at("name");
+      shared_songs += std::count(hb.begin(), hb.end(), ca) > 0;
+    }
+  }
+  EXPECT_GE(with_creators, 3);
+  EXPECT_GT(shared_songs, 0);
 }
 
 // Each pair's draw is seeded by its own key: a rank that sees the pairs in another order, or

@@ -146,10 +146,19 @@ def choose_null_pairs(pairs, songs, seed, tol):
             if cand:
                 break
             t *= 2.0
+        def eligible(h):  # members of h whose creator differs from member a's (all if unknown)
+            gc, hc = g.get("creators", []), h.get("creators", [])
+            if not gc or not hc:
+                return list(range(h["members"]))
+            return [m for m in range(min(h["members"], len(hc))) if hc[m] != gc[a]]
+        cand = [h for h in cand if eligible(h)]
+        if not cand:
+            continue
         rng = SplitMix64(derive_seed(seed, [g_idx, a, b]))
         h = cand[rng.uniform_index(len(cand))]
+        members = eligible(h)
         out.append({"real": [g_idx, a, b], "song_b": h["song_group_idx"],
-                    "member_b": rng.uniform_index(h["members"]),
+                    "member_b": members[rng.uniform_index(len(members))],
                     "length": min(g["length"], h["length"]), "tolerance_used": t})
     return out
 
@@ -173,6 +182,18 @@ def null_pair_cases(rs):
               {"song_group_idx": 7, "members": 3, "length": 0}]
     cases.append({"name": "no_other_song", "songs": lonely, "pairs": [[4, 0, 1]], "seed": 1,
                   "tolerance": 0.25})
+    # Creators known: a null pair never faces member a's own creator. Song 3's members are all
+    # "kim" (only a song of one creator can be closed to a pair), songs 0 and 1 share mappers.
+    named = [dict(s) for s in songs]
+    names = {0: ["kim", "lee"], 1: ["lee", "kim", "ana"], 2: ["ana", "bo", "kim", "lee", "cy"],
+             3: ["kim", "kim"], 5: ["bo", "kim", "lee", "ana"], 8: ["kim"], 9: ["kim", "cy", "bo"],
+             12: []}
+    for s in named:
+        s["creators"] = names[s["song_group_idx"]]
+    named_pairs = [p for p in pairs if names[p[0]][p[1]] != names[p[0]][p[2]]]
+    for seed in (79, 80, 81):
+        cases.append({"name": f"creators_{seed}", "songs": named, "pairs": named_pairs,
+                      "seed": seed, "tolerance": 0.25})
     for c in cases:
         c["null_pairs"] = choose_null_pairs(c["pairs"], c["songs"], c["seed"], c["tolerance"])
     return cases
