@@ -132,7 +132,7 @@ std::optional<double> decimal_float(std::string_view s) {
 // digits is exact in a double (below 2^53), so it is accumulated directly (-0 stays -0.0).
 // nullopt when the string is not of that form; the general path then decides.
 std::optional<double> plain_decimal(std::string_view s) {
-  constexpr size_t kMaxPlain = 64;  // far below the 309 digits that could overflow
+  constexpr size_t kMaxPlain = 64;  // 64 characters can neither overflow nor underflow a double
   constexpr size_t kMaxExactDigits = 15;
   if (s.empty() || s.size() > kMaxPlain) return std::nullopt;
   const bool negative = s[0] == '-';
