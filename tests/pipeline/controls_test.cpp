@@ -174,6 +174,31 @@ TEST(ControlsOutputs, TheVerdictNeedsTheLearnedEncoderToBeatItsArchitecture) {
   EXPECT_FALSE(random_encoder_json({}, merged(0.5, {0.3}), 1, spec).at("verdict").at("holds_against_control"));
 }
 
+// The intervals resample songs, not weight draws: an untrained model sits inside the spread of
+// the random draws even when it beats their mean on every song (the bundled UNTRAINED checkpoint
+// does exactly this on corpus_small). The trained model must also beat each draw on its own.
+TEST(ControlsOutputs, TheVerdictNeedsTheTrainedModelAboveEveryRandomDraw) {
+  const IntervalSpec spec{200, 0.95, 3};
+  // Mean of the random draws 0.65, far below 0.8 on every song; one draw is above it.
+  const io::Json inside = random_encoder_json({}, merged(0.8, {0.4, 0.7, 0.85}), 3, spec);
+  const io::Json& v = inside.at("verdict");
+  EXPECT_TRUE(v.at("learned_exceeds_random").get<bool>());
+  EXPECT_FALSE(v.at("trained_above_every_encoder").get<bool>());
+  EXPECT_NEAR(v.at("seed_rank_p").get<double>(), 2.0 / 4.0, 1e-15);  // (1 + one draw above) / (3 + 1)
+  EXPECT_FALSE(v.at("holds_against_control").get<bool>());
+  EXPECT_EQ(random_encoder_verdict(inside), "");
+  const io::Json& each = inside.at("per_encoder");
+  ASSERT_EQ(each.size(), 3u);
+  EXPECT_NEAR(each[2].at("random_full_cosine").get<double>(), 0.86, 1e-12);  // songs 0.85, 0.86, 0.87
+  EXPECT_NEAR(each[2].at("trained_full_cosine").get<double>(), 0.81, 1e-12);
+  EXPECT_EQ(each[2].at("pairs"), 3);
+  // Above all three: the verdict, with the smallest p three draws allow.
+  const io::Json above = random_encoder_json({}, merged(0.9, {0.4, 0.7, 0.85}), 3, spec);
+  EXPECT_TRUE(above.at("verdict").at("holds_against_control").get<bool>());
+  EXPECT_NEAR(above.at("verdict").at("seed_rank_p").get<double>(), 0.25, 1e-15);
+  EXPECT_NE(random_encoder_verdict(above).find("seed-rank p = 0.25"), std::string::npos) << random_encoder_verdict(above);
+}
+
 TEST(ControlsOutputs, WithoutResamplesOnlyEstimatesAndNoSongNoNumber) {
   ControlRecords c;
   c.onset = {{{0, 0, 1}, 0.5, 0.5, 0.5, 1, 2, 2}, {{0, 0, 2}, 1.0, 1, 1, 2, 2, 2}, {{3, 0, 1}, 0.0, 0, 0, 0, 0, 4}};

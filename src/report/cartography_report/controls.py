@@ -163,8 +163,13 @@ def controls_section(ctx):
     if random:
         verdict = _get(random, "verdict", "statement")
         diff = _get(random, "stats", "track_b.full_cosine", "difference")
+        each = random.get("per_encoder") or []
+        draws = ", ".join(f"{d['random_full_cosine']:.3f}" for d in each)
+        p = _get(random, "verdict", "seed_rank_p")
+        spread = (f" Each random draw on its own: {e(draws)}; seed-rank p = {p:.3g} (the intervals resample "
+                  f"songs, not weight draws)." if each and p is not None else "")
         parts.append(f"<p>Trained encoder minus {random.get('encoders', '?')} random-weight encoders of its "
-                     f"architecture, Track B full cosine: <b>{e(_interval_text(diff))}</b>. "
+                     f"architecture, Track B full cosine: <b>{e(_interval_text(diff))}</b>.{spread} "
                      + (f"Verdict: <b>{e(verdict)}</b>." if verdict else
                         "The verdict “latent agreement exceeds raw agreement” does <b>not</b> hold against this control.")
                      + "</p>")
