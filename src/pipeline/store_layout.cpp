@@ -12,6 +12,7 @@
 #include <spdlog/spdlog.h>
 
 #include "io/run_store.hpp"
+#include "pipeline/control_tables.hpp"
 #include "io/run_store_mpi.hpp"
 #include "pipeline/stats_records.hpp"
 
@@ -259,6 +260,7 @@ void write_store(const boost::mpi::communicator& world, const RunOptions& opt, s
     write_from_spill<float>(world, store, "latents/mu", off.latent_dims, off.latents, mine, latent);
   }
   write_pair_tables(store, records, off.latent_dims);
+  if (opt.controls) write_control_tables(store, records.controls);
   // Correct either way, but an independent fallback is what makes a large run's write slow.
   for (const std::string& w : store.independent_writes()) spdlog::warn("cartography.h5: {}", w);
   store.finish(before_rename);
