@@ -80,7 +80,8 @@ TEST(GroupControls, RandomEncodersReuseTheTrainedModelsFunctions) {
   std::vector<float> z1(4 * 23), z2(4 * 23);
   for (size_t i = 0; i < z1.size(); ++i) z1[i] = float((i * 7) % 11), z2[i] = float((i * 5) % 13);
   const stats::LatentView v1(z1.data(), 4, 23), v2(z2.data(), 4, 23);
-  ControlMember a = member("a", x, {}), b = member("b", y, {});
+  const std::vector<double> none;
+  ControlMember a = member("a", x, none), b = member("b", y, none);
   a.random = {v1, v2};
   b.random = {v2, std::nullopt};  // encoder 1 failed on b: no Track B for it, a keeps its map
   const ControlRecords c = group_controls(9, {a, b}, 2);
@@ -114,7 +115,9 @@ TEST(GroupControls, RecordsSurviveTheTripToRankZeroExactly) {
   const std::vector<double> x = signal(0), y = signal(1), w = signal(4);
   std::vector<float> z(4 * 23, 0.25f);
   for (size_t i = 0; i < z.size(); ++i) z[i] = float(std::sin(double(i)));
-  ControlMember a = member("a", x, {1, 2.5, 700}), b = member("b", y, {3}), c = member("c", w, {});
+  // The onset times outlive the members (a ControlMember holds a span of them).
+  const std::vector<double> onsets_a{1, 2.5, 700}, onsets_b{3}, none;
+  ControlMember a = member("a", x, onsets_a), b = member("b", y, onsets_b), c = member("c", w, none);
   for (ControlMember* m : {&a, &b, &c}) m->random = {stats::LatentView(z.data(), 4, 23)};
   GroupRecords r;
   r.controls = group_controls(1, {a, b, c}, 1);
