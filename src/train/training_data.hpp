@@ -33,7 +33,13 @@ inline constexpr int kChartRows = 9;   // chart signal rows (latent::kChartDim)
 // The reference's audio features of mono 16384 Hz s16 samples: writes [72, n/98 + 1] float32,
 // row-major, to `out`. Throws std::runtime_error with the reason on failure. The caller wires
 // it to the latent plugin's cartography_latent_cqt; tests pass a cheap fake.
+// With PrepareOptions::threads > 1 it is called from several threads at once.
 using CqtCallback = std::function<void(const int16_t* samples, int64_t n, float* out)>;
+
+// Audio file bytes -> mono 16384 Hz s16 samples as the reference's ffmpeg pipe gives them;
+// throws std::runtime_error (naming `name`) on undecodable audio or audio past max_seconds.
+using PcmDecoder = std::function<std::vector<int16_t>(std::span<const uint8_t> bytes, const std::string& name,
+                                                      double max_seconds)>;
 
 // Something left out of the corpus, with the step that refused it and why (as `run` reports).
 struct TrainingSkip {
@@ -65,6 +71,7 @@ struct TrainingCorpus {
   std::vector<SongUnit> units;
   std::vector<TrainingMap> maps;
   std::vector<TrainingSkip> skips;
+  std::vector<std::string> warnings;  // kept but worth saying: a cache file rebuilt, chart repairs
   int64_t archives = 0;            // archives listed (featurised by this process, before merging)
 
   int64_t map_frames(size_t map) const { return units[maps[map].unit].frames; }
@@ -77,6 +84,8 @@ struct PrepareOptions {
   double max_audio_seconds = 2 * 3600;
   // How many archives featurise at once inside this process (CQT threads are the callback's).
   int threads = 1;
+  // Empty: src/audio's decode_pcm. Tests pass a fake.
+  PcmDecoder decode_pcm;
 };
 
 // The *.osz entries of dataset_dir in file-name byte order, with sizes (for sharing the
