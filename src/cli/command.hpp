@@ -20,5 +20,6 @@ Command add_run(CLI::App& parent);
 Command add_synth(CLI::App& parent);
 Command add_report(CLI::App& parent);
 Command add_compare(CLI::App& parent);
+Command add_cross_validate(CLI::App& parent);
 
 }  // namespace cartography::cli

@@ -74,4 +74,24 @@ StudyOptions from_plugin_options(const PipelineRunOptions& p) {
   return o;
 }
 
+PipelineCrossValidateOptions to_plugin_options(const CrossValidateOptions& o) {
+  PipelineCrossValidateOptions p;
+  p.run = to_plugin_options(o.run);
+  p.config = o.config.c_str();
+  p.max_steps = o.max_steps;
+  p.full_checkpoint = o.full_checkpoint.c_str();
+  p.cv_checkpoint = o.cv_checkpoint.c_str();
+  return p;
+}
+
+CrossValidateOptions from_plugin_options(const PipelineCrossValidateOptions& p) {
+  CrossValidateOptions o;
+  o.run = from_plugin_options(p.run);
+  o.config = checked_string(p.config, "config");
+  o.max_steps = p.max_steps == -1 ? -1 : checked_range(p.max_steps, 1, INT64_MAX, "max_steps");
+  o.full_checkpoint = checked_string(p.full_checkpoint, "full_checkpoint");
+  o.cv_checkpoint = checked_string(p.cv_checkpoint, "cv_checkpoint");
+  return o;
+}
+
 }  // namespace cartography::pipeline

@@ -1,5 +1,6 @@
 // The pipeline as a plugin: `libcartography_pipeline.so` (MPI, HDF5) exports
-// `cartography_pipeline_abi_version` and `cartography_pipeline_run`, nothing else. The
+// `cartography_pipeline_abi_version`, `cartography_pipeline_run` and
+// `cartography_pipeline_cross_validate`, nothing else. The
 // `cartography` program loads it with open_plugin("pipeline"), checks the version
 // (require_plugin_abi) and hands over the run's options as one plain struct: pointers to C
 // strings, integers and doubles, no std::string and no exceptions across the boundary (the
@@ -9,12 +10,13 @@
 
 #include <cstdint>
 
+#include "pipeline/cross_validate_options.hpp"
 #include "pipeline/study_options.hpp"
 
 namespace cartography::pipeline {
 
 // Bumped whenever PipelineRunOptions or an entry point below changes.
-inline constexpr int kPipelineAbiVersion = 2;
+inline constexpr int kPipelineAbiVersion = 3;
 
 // StudyOptions as plain data. The strings are borrowed: valid while the call lasts. Enums travel
 // as their integer values and are checked on arrival.
@@ -39,19 +41,34 @@ struct PipelineRunOptions {
   double ci_level = 0.95;
 };
 
+// CrossValidateOptions as plain data (strings borrowed, as above).
+struct PipelineCrossValidateOptions {
+  PipelineRunOptions run;
+  const char* config = "";
+  int64_t max_steps = -1;
+  const char* full_checkpoint = "";
+  const char* cv_checkpoint = "";
+};
+
 // The plain form of `options`, borrowing its strings (keep `options` alive during the call).
 PipelineRunOptions to_plugin_options(const StudyOptions& options);
+PipelineCrossValidateOptions to_plugin_options(const CrossValidateOptions& options);
 // Back to StudyOptions; throws OptionError when an enum value is out of range or a string is null.
 StudyOptions from_plugin_options(const PipelineRunOptions& options);
+CrossValidateOptions from_plugin_options(const PipelineCrossValidateOptions& options);
 
 inline constexpr const char* kPipelineAbiSymbol = "cartography_pipeline_abi_version";
 inline constexpr const char* kPipelineRunSymbol = "cartography_pipeline_run";
 // Runs the study (MPI is initialised and finalised inside); returns the process exit code.
 using PipelineRunFn = int(const PipelineRunOptions* options);
+inline constexpr const char* kPipelineCrossValidateSymbol = "cartography_pipeline_cross_validate";
+// Trains (or reuses) the two models and runs the study three times in one MPI session.
+using PipelineCrossValidateFn = int(const PipelineCrossValidateOptions* options);
 
 }  // namespace cartography::pipeline
 
 extern "C" {
 int cartography_pipeline_abi_version();
 int cartography_pipeline_run(const cartography::pipeline::PipelineRunOptions* options);
+int cartography_pipeline_cross_validate(const cartography::pipeline::PipelineCrossValidateOptions* options);
 }

@@ -4,6 +4,7 @@
 // pair statistics travel to rank 0, which writes the JSON; every rank writes its arrays into
 // the one parallel HDF5 file.
 #include "pipeline/run.hpp"
+#include "pipeline/run_session.hpp"
 
 #include <spdlog/spdlog.h>
 #include <sched.h>
@@ -36,6 +37,7 @@
 #include "pipeline/pipeline_plugin.hpp"
 #include "pipeline/plan.hpp"
 #include "pipeline/progress.hpp"
+#include "pipeline/rank_agreement.hpp"
 #include "pipeline/run_group.hpp"
 #include "pipeline/records.hpp"
 #include "pipeline/stats_records.hpp"
@@ -49,25 +51,6 @@ namespace mpi = boost::mpi;
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-// An error every rank has learnt through a broadcast: all ranks stop cleanly together.
-struct SharedFailure : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
-void rethrow_if_any(const mpi::communicator& world, std::string error) {
-  mpi::broadcast(world, error, 0);
-  if (!error.empty()) throw SharedFailure(error);
-}
-
-// Every rank's error (empty: none) reaches every rank; all stop together with the first one.
-void share_errors(const mpi::communicator& world, const std::string& mine) {
-  std::vector<std::string> errors;
-  mpi::all_gather(world, mine, errors);
-  for (size_t r = 0; r < errors.size(); ++r)
-    if (!errors[r].empty())
-      throw SharedFailure(world.size() > 1 ? "rank " + std::to_string(r) + ": " + errors[r] : errors[r]);
-}
 
 class StageClock {
  public:
@@ -88,22 +71,6 @@ double peak_rss_mib() {
   rusage u{};
   getrusage(RUSAGE_SELF, &u);
   return static_cast<double>(u.ru_maxrss) / 1024.0;
-}
-
-// Rank 0 decides; everyone learns the decision or the error that stops the run.
-template <typename Fn>
-std::string decide_on_root(const mpi::communicator& world, Fn fn) {
-  std::string payload, error;
-  if (world.rank() == 0) {
-    try {
-      payload = fn();
-    } catch (const std::exception& e) {
-      error = e.what();
-    }
-  }
-  rethrow_if_any(world, error);
-  mpi::broadcast(world, payload, 0);
-  return payload;
 }
 
 std::vector<ArchiveFile> broadcast_listing(const mpi::communicator& world, const std::string& dir) {
@@ -213,6 +180,28 @@ AnalysisInputs open_analysis(const mpi::communicator& world, const RunOptions& o
   return in;
 }
 
+}  // namespace
+
+RunIndex index_in_session(const mpi::communicator& world, const std::string& dataset_dir, catalog::GroupBy group_by) {
+  RunIndex index;
+  index.files = broadcast_listing(world, dataset_dir);
+  index.counts.archives_seen = index.files.size();
+  std::vector<catalog::ArchiveScan> scans = distributed_scan(world, index.files, group_by);
+  std::string plan_error;
+  if (world.rank() == 0) {
+    try {
+      index.plan = plan_index(scans, index.files, world.size(), group_by, index.skips, index.counts);
+    } catch (const std::exception& e) {
+      plan_error = e.what();
+    }
+  }
+  rethrow_if_any(world, plan_error);
+  index.plan = broadcast_plan(world, index.plan);
+  return index;
+}
+
+namespace {
+
 // The run on an initialised communicator.
 int run_on(const mpi::communicator& world, const RunOptions& opt) {
   const bool root = world.rank() == 0;
@@ -230,20 +219,11 @@ int run_on(const mpi::communicator& world, const RunOptions& opt) {
   });
 
   clock.start("index");
-  std::vector<ArchiveFile> files = broadcast_listing(world, opt.dataset_dir);
-  counts.archives_seen = files.size();
-  std::vector<catalog::ArchiveScan> scans = distributed_scan(world, files, opt.group_by);
-  IndexPlan plan;
-  std::string plan_error;
-  if (root) {
-    try {
-      plan = plan_index(scans, files, world.size(), opt.group_by, root_skips, counts);
-    } catch (const std::exception& e) {
-      plan_error = e.what();
-    }
-  }
-  rethrow_if_any(world, plan_error);
-  plan = broadcast_plan(world, plan);
+  RunIndex index = index_in_session(world, opt.dataset_dir, opt.group_by);
+  const std::vector<ArchiveFile>& files = index.files;
+  const IndexPlan& plan = index.plan;
+  counts = index.counts;
+  root_skips = std::move(index.skips);
   clock.stop();
   if (root)
     spdlog::info("index: {} archives, {} multi-mapper groups, {} ranks", files.size(), plan.groups.size(), world.size());
@@ -404,11 +384,9 @@ void remove_outputs_of_failed_run(const RunOptions& opt) {
   }
 }
 
-int run_ranks(const RunOptions& opt, bool& root) {
-  mpi::environment env(mpi::threading::single, true);
-  mpi::communicator world;
-  root = world.rank() == 0;
-  spdlog::set_pattern(world.size() > 1 ? "[%H:%M:%S rank " + std::to_string(world.rank()) + "] %v" : "[%H:%M:%S] %v");
+}  // namespace
+
+int run_in_session(const mpi::communicator& world, const RunOptions& opt) {
   try {
     return run_on(world, opt);
   } catch (const SharedFailure& e) {
@@ -423,6 +401,20 @@ int run_ranks(const RunOptions& opt, bool& root) {
     if (world.size() > 1) world.abort(1);
     return 1;
   }
+}
+
+void set_rank_log_pattern(const mpi::communicator& world) {
+  spdlog::set_pattern(world.size() > 1 ? "[%H:%M:%S rank " + std::to_string(world.rank()) + "] %v" : "[%H:%M:%S] %v");
+}
+
+namespace {
+
+int run_ranks(const RunOptions& opt, bool& root) {
+  mpi::environment env(mpi::threading::single, true);
+  mpi::communicator world;
+  root = world.rank() == 0;
+  set_rank_log_pattern(world);
+  return run_in_session(world, opt);
 }
 
 // The report and the headline tables, by rank 0 once every output is complete. It runs after
