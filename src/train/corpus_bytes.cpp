@@ -107,6 +107,8 @@ TrainingCorpus deserialize_corpus(std::string_view bytes) {
     u.content_key = r.str();
     if (u.song < 0 || static_cast<size_t>(u.song) >= c.songs.size()) r.fail("unit song index out of range");
     if (u.frames < 1) r.fail("unit with no frames");
+    if (u.content_key.size() != 32 || u.content_key.find_first_not_of("0123456789abcdef") != std::string::npos)
+      r.fail("unit content key is not 32 hex digits");
   }
   c.maps.resize(r.count(16));
   for (TrainingMap& m : c.maps) {

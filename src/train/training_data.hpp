@@ -7,7 +7,7 @@
 //   DataSplit split = split_by_song(whole, val_size, seed);
 //   EpochPlan plan = plan_epoch(whole, split.train_maps, seq_len, batch_size, seed, epoch);
 //   for b in 0..plan.batches-1: for each WindowRef w of batch_shard(plan, b, rank, ranks):
-//     FeatureFile(whole.units[whole.maps[w.map].unit].cache_path).read_window(...)
+//     read_window(whole, w, seq_len, audio + i·72·seq_len, chart + i·9·seq_len)
 //
 // "Song unit": the difficulties of one archive that share one audio file (the reference's
 // per-AudioFilename folder holding spec.pt). "Song" (the validation split's unit): the
@@ -149,6 +149,12 @@ EpochPlan plan_epoch(const TrainingCorpus& corpus, std::span<const int32_t> maps
 // The contiguous part of global batch `batch` that `rank` of `ranks` processes: windows
 // [rank·B/ranks, (rank+1)·B/ranks) of the batch (B = batch_size; parts differ by at most one).
 std::span<const WindowRef> batch_shard(const EpochPlan& plan, int64_t batch, int rank, int ranks);
+
+// Frames [w.start, w.start + len) of the map's audio features into audio[72, len] and its chart
+// signal into chart[9, len] (a whole map for validation: start 0, len = map_frames). Opens the
+// unit's feature file (header checked, and its frames and key against the corpus). Throws
+// FeatureFileError naming the file.
+void read_window(const TrainingCorpus& corpus, const WindowRef& w, int64_t len, float* audio, float* chart);
 
 // A stable key per window for TrainSamples::noise_keys: mixes seed, epoch, the map's unit
 // content key and chart index, and the start frame (not the rank or the position in the batch).

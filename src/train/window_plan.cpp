@@ -77,6 +77,17 @@ std::span<const WindowRef> batch_shard(const EpochPlan& plan, int64_t batch, int
                                                            static_cast<size_t>(hi - lo));
 }
 
+void read_window(const TrainingCorpus& corpus, const WindowRef& w, int64_t len, float* audio, float* chart) {
+  const TrainingMap& m = corpus.maps.at(static_cast<size_t>(w.map));
+  const SongUnit& u = corpus.units.at(static_cast<size_t>(m.unit));
+  FeatureFile f(u.cache_path);
+  if (f.frames() != u.frames || f.content_key() != u.content_key)
+    throw FeatureFileError(u.cache_path, "holds " + std::to_string(f.frames()) + " frames of " + f.content_key() +
+                                             ", the corpus expects " + std::to_string(u.frames) + " of " + u.content_key);
+  f.read_audio(w.start, len, audio);
+  f.read_chart(m.chart, w.start, len, chart);
+}
+
 uint64_t window_noise_key(const TrainingCorpus& corpus, const WindowRef& w, uint64_t seed, int64_t epoch) {
   const TrainingMap& m = corpus.maps.at(static_cast<size_t>(w.map));
   const std::string& key = corpus.units.at(static_cast<size_t>(m.unit)).content_key;

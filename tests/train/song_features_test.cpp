@@ -80,12 +80,22 @@ TEST(SongFeatures, MatchesTheReferenceGenerateData) {
         std::vector<float> window(kChartRows * 100);
         f.read_chart(maps[k]->chart, 1000, 100, window.data());
         EXPECT_EQ(window[3 * 100 + 7], want.data[static_cast<size_t>(3 * u.frames + 1007)]);
+        // ... and so is what the training loop reads.
+        std::vector<float> loop_audio(kAudioRows * 100), loop_chart(kChartRows * 100);
+        const WindowRef w{static_cast<int32_t>(maps[k] - c.maps.data()), 1000};
+        read_window(c, w, 100, loop_audio.data(), loop_chart.data());
+        EXPECT_EQ(loop_chart, window);
+        EXPECT_EQ(loop_audio[2 * 100 + 5], 1005.02f);
       }
     }
     for (const auto& entry : golden[archive]["not_standard"])
       EXPECT_TRUE(has_skip(c, "registry", archive + ": " + entry.get<std::string>())) << entry;
   }
   EXPECT_EQ(c.maps.size(), golden_maps);
+  TrainingCorpus stale = c;  // a corpus that no longer matches its files is refused, not trusted
+  stale.units[0].frames += 1;
+  std::vector<float> a(kAudioRows * 10), x(kChartRows * 10);
+  EXPECT_THROW(read_window(stale, {0, 0}, 10, a.data(), x.data()), FeatureFileError);
   // Three archives, two songs: 100020 and 100036 chart "Synthetic Song 000" of "Artist 0".
   EXPECT_EQ(c.songs.size(), 2u);
   EXPECT_EQ(c.units[0].song, c.units[1].song);
