@@ -93,7 +93,7 @@ class Storages {
                                   " values, " + std::to_string(data.size()) + " given");
     const std::string key = std::to_string(data_.size());
     data_.push_back(data);
-    Ref pid = pickle::tuple({s("storage"), float_storage_, s(key), s("cpu"), integer(n)});
+    Ref pid = pickle::tuple({storage_, float_storage_, s(key), cpu_, integer(n)});
     return pickle::reduce("torch._utils._rebuild_tensor_v2",
                           {pickle::persistent_id(std::move(pid)), integer(0), ints(shape, true),
                            ints(contiguous_stride(shape), true), boolean(false), pickle::ordered_dict({})});
@@ -119,6 +119,8 @@ class Storages {
   }
 
  private:
+  // One object each, shared by every storage id, as torch.save's are.
+  Ref storage_ = s("storage"), cpu_ = s("cpu");
   Ref float_storage_ = pickle::global("torch", "FloatStorage");
   std::vector<std::span<const float>> data_;
   std::deque<float> owned_;  // a deque keeps addresses stable
@@ -227,14 +229,12 @@ Ref optimizer_value(const MuonState& o, size_t which, Storages& storages) {
       throw std::invalid_argument(pwhat + ": index outside [0, " + std::to_string(o.param_count) + ")");
     if (!seen.insert(p.index).second) throw std::invalid_argument(pwhat + ": state given twice");
     const bool momentum = !p.momentum_buffer.empty(), adam = !p.moment1.empty() || !p.moment2.empty();
-    if (momentum == adam)
-      throw std::invalid_argument(pwhat + ": needs either a momentum buffer or AdamW moments, not " +
-                                  std::string(momentum ? "both" : "neither"));
-    Ref entry = momentum
-                    ? d({{"momentum_buffer", storages.tensor(p.momentum_buffer, p.shape, pwhat + " momentum_buffer")}})
-                    : d({{"step", integer(p.step)},
-                         {"moment1", storages.tensor(p.moment1, p.shape, pwhat + " moment1")},
-                         {"moment2", storages.tensor(p.moment2, p.shape, pwhat + " moment2")}});
+    if (momentum && adam) throw std::invalid_argument(pwhat + ": both a momentum buffer and AdamW moments");
+    Ref entry = momentum ? d({{"momentum_buffer", storages.tensor(p.momentum_buffer, p.shape, pwhat + " momentum_buffer")}})
+                : adam   ? d({{"step", integer(p.step)},
+                              {"moment1", storages.tensor(p.moment1, p.shape, pwhat + " moment1")},
+                              {"moment2", storages.tensor(p.moment2, p.shape, pwhat + " moment2")}})
+                         : d({});
     state.emplace_back(integer(p.index), entry);
   }
   std::vector<int64_t> indices(static_cast<size_t>(o.param_count));

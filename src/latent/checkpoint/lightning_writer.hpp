@@ -29,14 +29,14 @@ struct NamedTensor {
   std::span<const float> data;   // row-major, product(shape) values
 };
 
-// Muon keeps, per parameter, a momentum buffer (ndim >= 2) or AdamW's step and moments.
+// Muon keeps, per parameter, a momentum buffer (ndim >= 2) or AdamW's step and moments; a
+// parameter that never had a gradient has an empty state ({}: Muon touches it before skipping).
 struct MuonParamState {
   int64_t index = 0;              // position in the optimizer's parameter list
   std::vector<int64_t> shape;     // the parameter's shape (its state tensors have it)
   std::span<const float> momentum_buffer;  // Muon update; empty for an AdamW parameter
   int64_t step = 0;                        // AdamW update: steps taken ...
   std::span<const float> moment1, moment2; // ... and the moments
-  bool adamw() const { return momentum_buffer.empty() && !moment1.empty(); }
 };
 
 // One Muon optimizer with its single param group (torch.optim's state_dict layout).

@@ -192,35 +192,37 @@ class Pickler {
     save_global(qualified.substr(0, dot), qualified.substr(dot + 1));
   }
 
-  void save_items(const std::vector<Ref>& items, int depth) {
+  // Batches of 1,000 as CPython's _pickle writes them: a container holding exactly one item
+  // takes the single-item opcode; otherwise a plain list or dict (`exact`) puts every batch,
+  // even a last one of one item, between MARK and APPENDS/SETITEMS, while the items of a reduced
+  // object (read from an iterator) write a last batch of one with the single-item opcode.
+  template <typename Item, typename SaveOne>
+  void save_batched(const std::vector<Item>& items, bool exact, char one, char many, SaveOne save_one) {
+    if (items.size() == 1) {
+      save_one(items[0]);
+      out_ += one;
+      return;
+    }
     for (size_t start = 0; start < items.size(); start += kBatch) {
       const size_t end = std::min(items.size(), start + kBatch);
-      if (end - start == 1) {
-        save(items[start], depth);
-        out_ += 'a';  // APPEND
+      if (end - start == 1 && !exact) {
+        save_one(items[start]);
+        out_ += one;
         continue;
       }
       out_ += '(';
-      for (size_t i = start; i < end; ++i) save(items[i], depth);
-      out_ += 'e';  // APPENDS
+      for (size_t k = start; k < end; ++k) save_one(items[k]);
+      out_ += many;
     }
   }
-  void save_pairs(const std::vector<std::pair<Ref, Ref>>& items, int depth) {
-    for (size_t start = 0; start < items.size(); start += kBatch) {
-      const size_t end = std::min(items.size(), start + kBatch);
-      if (end - start == 1) {
-        save(items[start].first, depth);
-        save(items[start].second, depth);
-        out_ += 's';  // SETITEM
-        continue;
-      }
-      out_ += '(';
-      for (size_t i = start; i < end; ++i) {
-        save(items[i].first, depth);
-        save(items[i].second, depth);
-      }
-      out_ += 'u';  // SETITEMS
-    }
+  void save_items(const std::vector<Ref>& items, int depth, bool exact) {
+    save_batched(items, exact, 'a', 'e', [&](const Ref& r) { save(r, depth); });  // APPEND, APPENDS
+  }
+  void save_pairs(const std::vector<std::pair<Ref, Ref>>& items, int depth, bool exact) {
+    save_batched(items, exact, 's', 'u', [&](const std::pair<Ref, Ref>& kv) {  // SETITEM, SETITEMS
+      save(kv.first, depth);
+      save(kv.second, depth);
+    });
   }
   void save_tuple(const Value& value, const std::vector<Ref>& items, int depth) {
     if (items.empty()) {
@@ -254,8 +256,8 @@ class Pickler {
     out_ += 'R';
     leave(value);
     memo_put(&value);
-    save_items(o.list_items, depth);
-    save_pairs(o.items, depth);
+    save_items(o.list_items, depth, false);
+    save_pairs(o.items, depth, false);
     if (o.state) {
       save(o.state, depth);
       out_ += 'b';  // BUILD
@@ -285,32 +287,31 @@ class Pickler {
       save_str(value, *s);
     } else if (const Bytes* by = value.get<Bytes>()) {
       if (memo_get(&value)) return;
+      // As Python writes bytes under protocol 2: _codecs.encode(latin-1 text, 'latin1').
       save_global("_codecs", "encode");
-      save(keep(str(utf8_of_latin1(by->data))), depth);
-      save(keep(str("latin1")), depth);
-      out_ += "\x86R";  // TUPLE2 REDUCE
+      save(keep(tuple({str(utf8_of_latin1(by->data)), latin1_})), depth);
+      out_ += 'R';
       memo_put(&value);
     } else if (const List* l = value.get<List>()) {
       if (memo_get(&value)) return;
       out_ += ']';
       memo_put(&value);
-      save_items(l->items, depth);
+      save_items(l->items, depth, true);
     } else if (const Tuple* t = value.get<Tuple>()) {
       save_tuple(value, t->items, depth);
     } else if (const Set* st = value.get<Set>()) {
       if (memo_get(&value)) return;
       enter(value);
-      save_global("__builtin__", "set");
-      out_ += ']';
-      save_items(st->items, depth);
-      out_ += "\x85R";  // TUPLE1 REDUCE
+      save_global("__builtin__", "set");  // set([items]), Python's protocol-2 spelling
+      save(keep(tuple({list(st->items)})), depth);
+      out_ += 'R';
       leave(value);
       memo_put(&value);
     } else if (const Dict* dc = value.get<Dict>()) {
       if (memo_get(&value)) return;
       out_ += '}';
       memo_put(&value);
-      save_pairs(dc->items, depth);
+      save_pairs(dc->items, depth, true);
       if (dc->attributes) throw std::invalid_argument("a plain dict cannot carry a BUILD state (use ordered_dict)");
     } else if (const Global* g = value.get<Global>()) {
       save_global(g->module, g->name);
@@ -330,6 +331,7 @@ class Pickler {
 
   std::string out_;
   std::vector<Ref> temporaries_;
+  Ref latin1_ = str("latin1");  // one object, as Python's interned 'latin1'
   std::unordered_map<const void*, uint64_t> memo_;
   std::unordered_map<std::string, const void*> globals_;
   std::unordered_set<const Value*> in_progress_;
