@@ -113,6 +113,29 @@ TEST(PipelinePluginOptions, OutOfRangeValuesAndNullStringsAreRefused) {
   EXPECT_THROW(pipeline::from_plugin_options(plain), pipeline::OptionError);
 }
 
+TEST(PipelinePluginOptions, CrossValidateOptionsCrossWholeAndBadStepCountsAreRefused) {
+  pipeline::CrossValidateOptions o;
+  o.run.dataset_dir = "/data/ä dir";
+  o.run.out_dir = "cv";
+  o.run.seed = 42;
+  o.run.controls = false;
+  o.config = "config/latent_tiny.yml";
+  o.max_steps = 1234567890123;
+  o.full_checkpoint = "full.ckpt";
+  o.cv_checkpoint = "cv.ckpt";
+  const pipeline::PipelineCrossValidateOptions plain = pipeline::to_plugin_options(o);
+  const pipeline::CrossValidateOptions back = pipeline::from_plugin_options(plain);
+  EXPECT_EQ(fields(back.run), fields(o.run));
+  EXPECT_EQ(std::tie(back.config, back.max_steps, back.full_checkpoint, back.cv_checkpoint),
+            std::tie(o.config, o.max_steps, o.full_checkpoint, o.cv_checkpoint));
+  pipeline::PipelineCrossValidateOptions bad = plain;
+  bad.max_steps = 0;
+  EXPECT_THROW(pipeline::from_plugin_options(bad), pipeline::OptionError);
+  bad = plain;
+  bad.cv_checkpoint = nullptr;
+  EXPECT_THROW(pipeline::from_plugin_options(bad), pipeline::OptionError);
+}
+
 // Function and data symbols the library defines in its dynamic table (nm -D --defined-only).
 std::set<std::string> exported(const std::string& library) {
   std::set<std::string> names;
