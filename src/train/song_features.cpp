@@ -137,12 +137,12 @@ std::vector<float> encode_charts(const UnitSource& u, const std::string& filenam
 // A cached unit that validates and holds the charts that encode now; nullopt (with a warning
 // when a file was there) means: build it again.
 std::optional<UnitRecord> cached_unit(const UnitSource& u, const std::string& filename, const std::string& path,
-                                      const std::string& key, ArchiveFeatures& out) {
+                                      const std::string& key, bool verify_payload, ArchiveFeatures& out) {
   if (::access(path.c_str(), F_OK) != 0) return std::nullopt;
   ArchiveFeatures trial;  // chart outcomes are only kept when the file is used
   UnitRecord rec;
   try {
-    FeatureFile f(path, FeatureFile::Check::payload);
+    FeatureFile f(path, verify_payload ? FeatureFile::Check::payload : FeatureFile::Check::header);
     if (f.content_key() != key) throw FeatureFileError(path, "holds content key " + f.content_key());
     encode_charts(u, filename, f.frames(), rec.chart_entries, trial);
     if (static_cast<int32_t>(rec.chart_entries.size()) != f.charts())
@@ -206,7 +206,7 @@ ArchiveFeatures featurise_archive(const pipeline::ArchiveFile& file, const std::
   for (UnitSource& u : sources) {
     const std::string key = content_key(u);
     const std::string path = feature_path(cache_dir, key);
-    std::optional<UnitRecord> rec = cached_unit(u, file.name, path, key, out);
+    std::optional<UnitRecord> rec = cached_unit(u, file.name, path, key, options.verify_cached_payload, out);
     if (!rec) rec = build_unit(u, file.name, path, key, cqt, options, out);
     if (!rec) continue;
     rec->song_key = song;

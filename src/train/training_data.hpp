@@ -84,6 +84,10 @@ struct PrepareOptions {
   double max_audio_seconds = 2 * 3600;
   // How many archives featurise at once inside this process (CQT threads are the callback's).
   int threads = 1;
+  // A cached file is reused only after its whole payload passed its checksum (a streamed read of
+  // 4·L·(72 + 9k) bytes per unit, ~9 MB for a 3-minute song). false: the header, size and key
+  // only; window reads still refuse non-finite values.
+  bool verify_cached_payload = true;
   // Empty: src/audio's decode_pcm. Tests pass a fake.
   PcmDecoder decode_pcm;
 };

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <fstream>
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "train/training_data.hpp"
@@ -144,6 +146,37 @@ TEST(WindowPlan, ValidationSplitIsBySong) {
   EXPECT_THROW(split_by_song(c, 0, 1), std::invalid_argument);
   EXPECT_THROW(split_by_song(c, -1, 1), std::invalid_argument);
   EXPECT_THROW(split_by_song(c, std::nan(""), 1), std::invalid_argument);
+}
+
+// tests/data/train/window_plan/plans.json: the plan and the split as make_plan_golden.py writes
+// them from the specification (torch's arange for the windows, SplitMix64 + Lemire in Python).
+TEST(WindowPlan, MatchesTheGoldenPlansAndSplits) {
+  nlohmann::json g;
+  std::ifstream(std::string(CARTO_TEST_DATA) + "/train/window_plan/plans.json") >> g;
+  TrainingCorpus c;
+  const auto frames = g["frames"].get<std::vector<int64_t>>();
+  const auto song = g["song"].get<std::vector<int32_t>>();
+  for (size_t m = 0; m < frames.size(); ++m) {
+    while (c.songs.size() <= static_cast<size_t>(song[m])) c.songs.push_back("song " + std::to_string(c.songs.size()));
+    c.units.push_back({"a.osz", "audio" + std::to_string(m), song[m], frames[m], "/x", std::string(32, 'a')});
+    c.maps.push_back({static_cast<int32_t>(m), 0, "m.osu"});
+  }
+  for (const auto& want : g["plans"]) {
+    const auto maps = want["maps"].get<std::vector<int32_t>>();
+    const EpochPlan p = plan_epoch(c, maps, want["seq_len"], want["batch_size"], want["seed"].get<uint64_t>(),
+                                   want["epoch"]);
+    EXPECT_EQ(p.batches, want["batches"].get<int64_t>());
+    EXPECT_EQ(p.dropped_windows, want["dropped"].get<int64_t>());
+    std::vector<std::pair<int32_t, int64_t>> got;
+    for (const WindowRef& w : p.windows) got.emplace_back(w.map, w.start);
+    EXPECT_EQ(got, (want["windows"].get<std::vector<std::pair<int32_t, int64_t>>>())) << want["seed"];
+  }
+  for (const auto& want : g["splits"]) {
+    const DataSplit s = split_by_song(c, want["val_size"].get<double>(), want["seed"].get<uint64_t>());
+    EXPECT_EQ(s.val_songs, want["val_songs"].get<std::vector<int32_t>>()) << want["val_size"];
+    EXPECT_EQ(s.train_maps, want["train_maps"].get<std::vector<int32_t>>());
+    EXPECT_EQ(s.val_maps, want["val_maps"].get<std::vector<int32_t>>());
+  }
 }
 
 TEST(WindowPlan, ShuffleIsAPermutation) {
