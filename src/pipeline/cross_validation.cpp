@@ -51,6 +51,14 @@ CvSplit split_by_mapper_count(const std::vector<catalog::SongGroup>& groups) {
 void make_subset_folder(const std::string& folder, const std::string& dataset_dir,
                         const std::vector<std::string>& names) {
   std::error_code ec;
+  // An earlier job's folder holds links only; anything else there is not ours to delete.
+  if (fs::is_directory(fs::symlink_status(folder, ec))) {
+    for (const auto& e : fs::directory_iterator(folder, ec))
+      if (!e.is_symlink())
+        throw CvError(folder + " holds " + e.path().filename().string() +
+                      ", which is not a link an earlier cross-validate made: choose another --out");
+    if (ec) throw CvError("cannot list the old subset folder " + folder + ": " + ec.message());
+  }
   fs::remove_all(folder, ec);  // links only: remove_all does not follow them
   if (ec) throw CvError("cannot remove the old subset folder " + folder + ": " + ec.message());
   fs::create_directories(folder, ec);

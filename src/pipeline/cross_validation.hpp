@@ -42,7 +42,8 @@ CvSplit split_by_mapper_count(const std::vector<catalog::SongGroup>& groups);
 
 // Makes `folder` hold exactly one symbolic link per name, to the absolute path of
 // dataset_dir/name (an earlier subset folder there is replaced; the archives are never touched).
-// Throws CvError naming the path and the OS's reason.
+// Throws CvError naming the path and the OS's reason, or the entry when `folder` holds anything
+// but links (not an earlier subset folder: nothing is deleted).
 void make_subset_folder(const std::string& folder, const std::string& dataset_dir,
                         const std::vector<std::string>& names);
 

@@ -96,6 +96,15 @@ TEST(CrossValidationSubsets, TheFolderHoldsExactlyLinksToTheNamedArchives) {
   EXPECT_EQ(names, (std::vector<std::string>{"1.osz", "3.osz"}));
   EXPECT_TRUE(fs::exists(root / "data" / "2.osz"));  // the archives are never touched
   EXPECT_THROW(make_subset_folder(folder, (root / "data").string(), {"1.osz", "1.osz"}), CvError);
+  // A folder holding anything but links is not an earlier subset folder: left alone.
+  std::ofstream(fs::path(folder) / "notes.txt") << "mine";
+  try {
+    make_subset_folder(folder, (root / "data").string(), {"2.osz"});
+    FAIL() << "no error";
+  } catch (const CvError& e) {
+    EXPECT_NE(std::string(e.what()).find("notes.txt"), std::string::npos) << e.what();
+  }
+  EXPECT_TRUE(fs::exists(fs::path(folder) / "notes.txt"));
 }
 
 TEST(CrossValidationResults, TheSeedsBlocksDeltaAndVerdictComeOutOfItsTrackBResults) {
