@@ -1,8 +1,10 @@
-// decoded_sample_count: the ground truth, decode everything and resample it.
+// decoded_sample_count: the ground truth, decode everything and resample it; decode_pcm: the
+// same, keeping the samples.
 #include <stdexcept>
 #include <string>
 
 #include "audio/audio_length.hpp"
+#include "audio/decode_pcm.hpp"
 #include "audio/decoder.hpp"
 #include "audio/memory_input.hpp"
 #include "audio/resample_counter.hpp"
@@ -23,12 +25,12 @@ void resampling(const detail::MemoryInput& input, Step step) {
   }
 }
 
-}  // namespace
-
-int64_t decoded_sample_count(std::span<const uint8_t> bytes, const std::string& name, const AudioLimits& limits) {
+// Decodes and resamples the whole stream; appends the samples to `keep` when it is not null.
+int64_t decode_all(std::span<const uint8_t> bytes, const std::string& name, const AudioLimits& limits,
+                   std::vector<int16_t>* keep) {
   detail::MemoryInput input(bytes, name, limits);
   detail::Decoder decoder(input);
-  detail::ResampleCounter counter(kSampleRate);
+  detail::ResampleCounter counter(kSampleRate, keep);
   detail::DurationBudget budget(input);
   decoder.run([&](const AVFrame& frame) {
     budget.add(frame.nb_samples, frame.sample_rate, frame.ch_layout.nb_channels);
@@ -41,6 +43,18 @@ int64_t decoded_sample_count(std::span<const uint8_t> bytes, const std::string& 
                " errors, " + std::to_string(decoder.frames_ok()) + " frames)");
   if (n == 0) input.fail("no audio samples decoded");
   return n;
+}
+
+}  // namespace
+
+int64_t decoded_sample_count(std::span<const uint8_t> bytes, const std::string& name, const AudioLimits& limits) {
+  return decode_all(bytes, name, limits, nullptr);
+}
+
+std::vector<int16_t> decode_pcm(std::span<const uint8_t> bytes, const std::string& name, const AudioLimits& limits) {
+  std::vector<int16_t> samples;
+  decode_all(bytes, name, limits, &samples);
+  return samples;
 }
 
 }  // namespace cartography::audio

@@ -11,7 +11,7 @@ extern "C" {
 
 namespace cartography::audio::detail {
 
-ResampleCounter::ResampleCounter(int out_rate) : out_rate_(out_rate) {}
+ResampleCounter::ResampleCounter(int out_rate, std::vector<int16_t>* keep) : out_rate_(out_rate), keep_(keep) {}
 
 ResampleCounter::~ResampleCounter() { av_channel_layout_uninit(&in_layout_); }
 
@@ -47,6 +47,7 @@ int ResampleCounter::convert(const uint8_t** in, int in_count) {
   int n = swr_convert(swr_.get(), out, static_cast<int>(out_.size()), in, in_count);
   if (n < 0) throw std::runtime_error("resampler: " + error_string(n));
   samples_ += n;
+  if (keep_) keep_->insert(keep_->end(), out_.begin(), out_.begin() + n);
   return n;
 }
 

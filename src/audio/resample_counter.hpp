@@ -1,5 +1,6 @@
 // Feeds decoded frames through libswresample configured as the CLI's auto-inserted aresample
-// filter (default options, mono s16 at 16384 Hz) and counts what comes out.
+// filter (default options, mono s16 at 16384 Hz) and counts what comes out; when given a
+// vector, also keeps the samples (what the CLI writes to its s16le pipe).
 #pragma once
 
 #include <cstdint>
@@ -11,7 +12,8 @@ namespace cartography::audio::detail {
 
 class ResampleCounter {
  public:
-  explicit ResampleCounter(int out_rate);
+  // `keep`, when not null, receives every output sample, appended in order.
+  explicit ResampleCounter(int out_rate, std::vector<int16_t>* keep = nullptr);
   ~ResampleCounter();
   ResampleCounter(const ResampleCounter&) = delete;
   ResampleCounter& operator=(const ResampleCounter&) = delete;
@@ -33,6 +35,7 @@ class ResampleCounter {
   int convert(const uint8_t** in, int in_count);
 
   int out_rate_;
+  std::vector<int16_t>* keep_;
   SwrPtr swr_;
   int in_rate_ = 0;
   int in_format_ = -1;
