@@ -2,6 +2,7 @@
 // (tests/data/train/features, made by make_features_golden.py), skips of hostile input, the
 // cache reused and rebuilt, and corpora that do not depend on how archives were shared out.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <fstream>
 #include <map>
@@ -130,6 +131,7 @@ TEST(SongFeatures, OneUnitPerAudioFileAndSkipsNamed) {
   build_zip((data.path / "c_no_audio.osz").string(), {{"x.osu", with_audio(chart, "missing.mp3")}});
   build_zip((data.path / "d_taiko.osz").string(), {{"t.osu", "osu file format v14\n[General]\nMode: 1\n"}});
   { std::ofstream((data.path / "e_not_a_zip.osz").string()) << "hello"; }
+  ASSERT_EQ(::mkfifo((data.path / "g_fifo.osz").c_str(), 0644), 0);  // never opened: it would block
   build_zip((data.path / "f_long.osz").string(), {{"x.osu", with_audio(chart, "audio.ogg")}, {"audio.ogg", audio}});
 
   FakeCqt cqt;
@@ -158,7 +160,23 @@ TEST(SongFeatures, OneUnitPerAudioFileAndSkipsNamed) {
   EXPECT_TRUE(has_skip(c, "registry", "d_taiko.osz: t.osu"));
   EXPECT_TRUE(has_skip(c, "archive", "e_not_a_zip.osz"));
   EXPECT_TRUE(has_skip(c, "audio", "f_long.osz: audio.ogg"));
+  EXPECT_TRUE(has_skip(c, "archive", "g_fifo.osz"));
   for (const auto& s : c.skips) EXPECT_FALSE(s.reason.empty()) << s.subject;
+}
+
+TEST(SongFeatures, UnusableFoldersAreErrorsNamingThem) {
+  ScratchDir data("data");
+  FakeCqt cqt;
+  const std::string file_in_the_way = (data.path / "a_file").string();
+  { std::ofstream(file_in_the_way) << "x"; }
+  try {
+    prepare_training_corpus(data.str(), file_in_the_way + "/cache", cqt.callback(), all);
+    ADD_FAILURE() << "no error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find(file_in_the_way), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(prepare_training_corpus(data.str() + "/missing", data.str() + "/c", cqt.callback(), all),
+               std::runtime_error);
 }
 
 TEST(SongFeatures, HostileCorpusNeverThrowsAndAccountsForEveryArchive) {
