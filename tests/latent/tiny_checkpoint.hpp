@@ -4,9 +4,12 @@
 // on its own: element i of the tensor with seed s is pattern_value(s, i).
 //   state_dict tensor j (file order)          seed j + 1
 //   optimizer o, parameter index p            momentum_buffer / moment1: 1,000,000·(o+1) + 4p,
-//                                             moment2: that + 2
+//                                             moment1: that + 1; moment2: that + 2, absolute
+//                                             values (a second moment is never negative: the
+//                                             file must also resume training without NaN)
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <fstream>
 #include <map>
@@ -164,7 +167,9 @@ inline TinyCheckpoint make_tiny_checkpoint(const std::string& layout_path) {
       } else {
         s.step = std::stoll(p.step);
         s.moment1 = t.keep(pattern(seed + 1, numel(s.shape)));
-        s.moment2 = t.keep(pattern(seed + 2, numel(s.shape)));
+        std::vector<float> second = pattern(seed + 2, numel(s.shape));
+        for (float& v : second) v = std::fabs(v);
+        s.moment2 = t.keep(std::move(second));
       }
       m.params.push_back(std::move(s));
     }
