@@ -1,11 +1,20 @@
 // decode_pcm against the samples the ffmpeg CLI pipe gave the reference's load_audio
 // (tests/data/train/cqt/<clip>_pcm.npy, captured by make_cqt_golden.py): MP3 and Vorbis at
-// 22050 Hz mono, and a stereo 44100 Hz MP3 (downmix and another resampling ratio).
+// 22050 Hz mono, and a stereo 44100 Hz MP3 (downmix and another resampling ratio); and against
+// digests of the CLI's samples for every file the audio tests decode (pcm_digests.json, made by
+// make_pcm_digests.py): FLAC, Opus, WAV s16/s24, MP2, 11-48 kHz, corrupt and truncated files.
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <fstream>
+#include <map>
 #include <string>
+#include <tuple>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
+#include "audio/audio_fixtures.hpp"
 #include "audio/audio_length.hpp"
 #include "audio/decode_pcm.hpp"
 #include "latent/cqt_golden.hpp"
@@ -29,6 +38,39 @@ TEST(DecodePcm, SampleForSampleTheFfmpegCliPipe) {
       }
     EXPECT_EQ(differing, 0u) << file << ": first at sample " << first;
   }
+}
+
+// FNV-1a 64 of the samples as the s16le bytes the CLI writes.
+uint64_t fnv1a64(const std::vector<int16_t>& samples) {
+  uint64_t h = 0xcbf29ce484222325ull;
+  for (int16_t s : samples)
+    for (int shift : {0, 8}) h = (h ^ ((static_cast<uint16_t>(s) >> shift) & 0xff)) * 0x100000001b3ull;
+  return h;
+}
+
+TEST(DecodePcm, MatchesTheCliOnEveryFixtureFile) {
+  std::ifstream in(cqt_golden::dir() + "/pcm_digests.json");
+  ASSERT_TRUE(in.good());
+  using Key = std::tuple<std::string, int64_t, std::string>;
+  std::map<Key, nlohmann::json> digests;
+  const nlohmann::json file = nlohmann::json::parse(in);
+  for (const auto& row : file.at("entries"))
+    digests[{row["archive"].is_null() ? "" : row["archive"].get<std::string>(),
+             row["index"].is_null() ? -1 : row["index"].get<int64_t>(), row["entry"].get<std::string>()}] = row;
+  int checked = 0;
+  for (const auto& e : testing::load_expected()) {
+    if (!e.ok) continue;
+    const auto it = digests.find({e.archive, e.index, e.entry});
+    ASSERT_TRUE(it != digests.end()) << e.label() << " has no digest: rerun make_pcm_digests.py";
+    const std::vector<int16_t> pcm = decode_pcm(testing::read_bytes(e), e.entry);
+    EXPECT_EQ(static_cast<int64_t>(pcm.size()), it->second["samples"].get<int64_t>()) << e.label();
+    char hex[17];
+    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(fnv1a64(pcm)));
+    EXPECT_EQ(hex, it->second["fnv1a64"].get<std::string>()) << e.label();
+    ++checked;
+  }
+  EXPECT_EQ(checked, static_cast<int>(digests.size()));
+  EXPECT_GE(checked, 60);
 }
 
 TEST(DecodePcm, RefusesWhatTheCliRefuses) {
