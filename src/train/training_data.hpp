@@ -13,6 +13,18 @@
 // per-AudioFilename folder holding spec.pt). "Song" (the validation split's unit): the
 // normalised "title ||| artist" of the archive's first .osu, the key `run`'s index groups by,
 // so two archives charting the same song never straddle train and validation.
+//
+// Where this differs from the reference, and why:
+// * Only top-level .osu entries count (what `run`'s registry sees); generate-data's rglob would
+//   also take nested ones as another mapset. AudioFilename matches case-insensitively (as `run`).
+// * An audio file that fails skips its unit only; generate-data returns and drops the rest of
+//   the mapset.
+// * Validation is split by song, not by map (random_split of map files lets the same audio sit
+//   on both sides), and val_size < 1 gives at least one song where the reference raises.
+// * The last incomplete batch of an epoch is dropped (DataLoader's default keeps it): every
+//   optimizer step then sees batch_size windows whatever the rank count.
+// * A map shorter than seq_len - 1 frames gives no window (th.arange raises there).
+// * The epoch order is our own seeded shuffle (SplitMix64 + Lemire), not Python's random.
 #pragma once
 
 #include <cstdint>
