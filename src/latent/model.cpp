@@ -17,16 +17,15 @@ torch::Tensor mp_add(const torch::Tensor& a, const torch::Tensor& b, double t) {
   return (a * (1 - t) + b * t) * std::pow((1 - t) * (1 - t) + t * t, -0.5);
 }
 
-namespace {
-
-// x / (eps + ‖x‖·sqrt(norm count / element count)) with the norm over `dims` (all when empty):
-// the reference's normalize(), which scales by the RMS instead of the plain norm.
-torch::Tensor rms_normalize(const torch::Tensor& x, at::IntArrayRef dims) {
+// Scales by the RMS instead of the plain norm (norm count / element count).
+torch::Tensor mp_normalize(const torch::Tensor& x, at::IntArrayRef dims) {
   torch::Tensor norm = at::linalg_vector_norm(x, 2, dims, /*keepdim=*/true, at::kFloat);
   const double alpha = std::sqrt(static_cast<double>(norm.numel()) / static_cast<double>(x.numel()));
   norm = at::add(at::scalar_tensor(1e-4, norm.options()), norm, alpha);
   return x / norm;
 }
+
+namespace {
 
 std::vector<int64_t> all_but_first(const torch::Tensor& x) {
   std::vector<int64_t> dims(static_cast<size_t>(x.dim() - 1));
@@ -36,7 +35,12 @@ std::vector<int64_t> all_but_first(const torch::Tensor& x) {
 
 }  // namespace
 
-torch::Tensor pixel_norm(const torch::Tensor& x) { return rms_normalize(x, {1}); }
+torch::Tensor mp_weight(const torch::Tensor& w) {
+  // A 1-D weight (Sum's logits) is normalised as a whole: w[0] is a scalar, fan_in 1.
+  return mp_normalize(w, all_but_first(w)) / std::sqrt(static_cast<double>(w[0].numel()));
+}
+
+torch::Tensor pixel_norm(const torch::Tensor& x) { return mp_normalize(x, {1}); }
 
 torch::Tensor pad_to_chunk(const torch::Tensor& x, int64_t chunk) {
   const int64_t pad = (chunk - x.size(-1) % chunk) % chunk;
@@ -57,17 +61,21 @@ MPConv1dImpl::MPConv1dImpl(int64_t in, int64_t out, int64_t kernel, int64_t dila
   }
 }
 
-void MPConv1dImpl::prepare() {
-  const torch::Tensor w = weight.detach();
-  normed_ = rms_normalize(w, all_but_first(w)) / std::sqrt(static_cast<double>(w[0].numel()));
+MPConv1dImpl::MPConv1dImpl(int64_t in, int64_t out, int64_t kernel, MPConvGeometry g)
+    : MPConv1dImpl(in, out, kernel, 1, Padding::None, g.groups) {
+  stride_ = g.stride;
+  pad_left_ = pad_right_ = g.padding;
 }
 
+void MPConv1dImpl::prepare() { normed_ = mp_weight(weight.detach()); }
+
 torch::Tensor MPConv1dImpl::forward(const torch::Tensor& x) const {
-  TORCH_CHECK(normed_.defined(), "MPConv1d used before prepare()");
-  const int64_t one = 1, zero = 0;
+  TORCH_CHECK(is_training() || normed_.defined(), "MPConv1d used in eval mode before prepare()");
+  const torch::Tensor w = is_training() ? mp_weight(weight) : normed_;
+  const int64_t zero = 0;
   if (pad_left_ == pad_right_)
-    return at::conv1d(x, normed_, {}, at::IntArrayRef(one), at::IntArrayRef(pad_left_), at::IntArrayRef(dilation_), groups_);
-  return at::conv1d(at::constant_pad_nd(x, {pad_left_, pad_right_}, 0), normed_, {}, at::IntArrayRef(one),
+    return at::conv1d(x, w, {}, at::IntArrayRef(stride_), at::IntArrayRef(pad_left_), at::IntArrayRef(dilation_), groups_);
+  return at::conv1d(at::constant_pad_nd(x, {pad_left_, pad_right_}, 0), w, {}, at::IntArrayRef(stride_),
                     at::IntArrayRef(zero), at::IntArrayRef(dilation_), groups_);
 }
 
@@ -77,14 +85,17 @@ MPSumImpl::MPSumImpl(int64_t n) {
   weight_logits = register_parameter("weight_logits", torch::zeros({n}), false);
 }
 
-void MPSumImpl::prepare() {
-  // normalize() over the whole vector; W[0] is a scalar, so no further fan-in division.
-  weights_ = at::softmax(rms_normalize(weight_logits.detach(), {}), 0);
+void MPSumImpl::normalize_logits_in_place() {
+  torch::NoGradGuard no_grad;
+  weight_logits.copy_(mp_normalize(weight_logits, {}));
 }
 
+void MPSumImpl::prepare() { weights_ = at::softmax(mp_weight(weight_logits.detach()), 0); }
+
 torch::Tensor MPSumImpl::forward(const std::vector<torch::Tensor>& xs) const {
-  const torch::Tensor weighted = (at::stack(xs, -1) * weights_).sum(-1);
-  return weighted * weights_.pow(2).sum().pow(-0.5);
+  const torch::Tensor w = is_training() ? at::softmax(mp_weight(weight_logits), 0) : weights_;
+  const torch::Tensor weighted = (at::stack(xs, -1) * w).sum(-1);
+  return weighted * w.pow(2).sum().pow(-0.5);
 }
 
 // ---- WaveNet ----
@@ -226,13 +237,13 @@ LatentModelImpl::LatentModelImpl(const LatentArchitecture& a, bool with_decoder)
   if (with_decoder) decoder = register_module("decoder", Decoder(a));
 }
 
-void LatentModelImpl::load(const Checkpoint& checkpoint, const torch::Device& device) {
+void load_parameters(torch::nn::Module& module, const Checkpoint& checkpoint, const std::string& what) {
   torch::NoGradGuard no_grad;
-  for (auto& item : named_parameters(/*recurse=*/true)) {
+  for (auto& item : module.named_parameters(/*recurse=*/true)) {
     const std::string& key = item.key();
     torch::Tensor& param = item.value();
     const TensorRecord* record = checkpoint.find_tensor(key);
-    if (!record) checkpoint.fail("state_dict has no " + key + " (needed by the " + arch_.describe() + " model)");
+    if (!record) checkpoint.fail("state_dict has no " + key + " (needed by the " + what + " model)");
     if (record->shape != param.sizes().vec())
       checkpoint.fail(key + " has shape " + c10::str(c10::IntArrayRef(record->shape)) + ", the model expects " +
                       c10::str(param.sizes()));
@@ -240,22 +251,34 @@ void LatentModelImpl::load(const Checkpoint& checkpoint, const torch::Device& de
     for (float v : values)
       if (!std::isfinite(v)) checkpoint.fail(key + " holds a non-finite value");
     param.copy_(torch::from_blob(values.data(), param.sizes(), at::kFloat));
-    param.set_requires_grad(false);
   }
+}
+
+void LatentModelImpl::load(const Checkpoint& checkpoint, const torch::Device& device) {
+  load_parameters(*this, checkpoint, arch_.describe());
+  for (auto& param : parameters()) param.set_requires_grad(false);
   prepare(device);
 }
 
-void LatentModelImpl::randomize(uint64_t seed, const torch::Device& device) {
+void randomize_parameters(torch::nn::Module& module, uint64_t seed, int64_t plain_fan_in) {
   torch::NoGradGuard no_grad;
   at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(seed);
-  for (auto& item : named_parameters(/*recurse=*/true)) {
+  const double bound = 1.0 / std::sqrt(static_cast<double>(plain_fan_in));
+  for (auto& item : module.named_parameters(/*recurse=*/true)) {
+    const std::string& key = item.key();
     torch::Tensor& param = item.value();
-    // The bottleneck's ordinary convs: PyTorch's default bound 1/sqrt(fan_in).
-    const bool plain = item.key().find(".mu.") != std::string::npos || item.key().find(".logvar.") != std::string::npos;
-    const double bound = 1.0 / std::sqrt(static_cast<double>(arch_.h_dim));
-    param.copy_(plain ? at::rand(param.sizes(), generator) * (2 * bound) - bound : at::randn(param.sizes(), generator));
-    param.set_requires_grad(false);
+    const bool plain = key.find(".mu.") != std::string::npos || key.find(".logvar.") != std::string::npos;
+    const bool gain = key.size() >= 2 && key.compare(key.size() - 2, 2, ".g") == 0;
+    if (gain)
+      param.zero_();
+    else
+      param.copy_(plain ? at::rand(param.sizes(), generator) * (2 * bound) - bound : at::randn(param.sizes(), generator));
   }
+}
+
+void LatentModelImpl::randomize(uint64_t seed, const torch::Device& device) {
+  randomize_parameters(*this, seed, arch_.h_dim);
+  for (auto& param : parameters()) param.set_requires_grad(false);
   prepare(device);
 }
 

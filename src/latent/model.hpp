@@ -10,6 +10,9 @@
 // them, so `named_parameters()` are exactly the checkpoint's state_dict keys
 // ("encoder.1.blocks.0.layers.0.filter.0.weight", ...). Magnitude-preserving weights are
 // normalised once after loading (the reference renormalises on every forward call in eval).
+// In training mode (is_training(), used by training/training_model.hpp) the MP layers instead
+// derive the normalised weight from `weight` on every call, with autograd, as the reference's
+// get_normed_weight does.
 // These modules run on any device; fused_encoder.hpp is the faster CPU inference path built
 // from them.
 #pragma once
@@ -34,6 +37,17 @@ torch::Tensor mp_sigmoid(const torch::Tensor& x);  // sigmoid(x) / 0.542
 torch::Tensor mp_add(const torch::Tensor& a, const torch::Tensor& b, double t);
 // x / (1e-4 + ‖x‖_channels / sqrt(C)) per time step.
 torch::Tensor pixel_norm(const torch::Tensor& x);
+// The reference's normalize(): x / (1e-4 + ‖x‖·sqrt(norm count / element count)), the norm
+// over `dims` (every dimension when empty), i.e. scaled to unit RMS.
+torch::Tensor mp_normalize(const torch::Tensor& x, at::IntArrayRef dims);
+// A magnitude-preserving layer's effective weight: mp_normalize(w) over all dimensions but the
+// first (each output unit), divided by sqrt(fan_in = w[0].numel()). Differentiable.
+torch::Tensor mp_weight(const torch::Tensor& w);
+
+// The geometry of a strided MP convolution (padding on both sides).
+struct MPConvGeometry {
+  int64_t stride = 1, padding = 0, groups = 1;
+};
 
 // Conv1d without bias whose weight is used as w_o / (1e-4 + ‖w_o‖·sqrt(1/fan_in)) / sqrt(fan_in)
 // for each output channel o (fan_in = in/groups × kernel).
@@ -42,6 +56,9 @@ class MPConv1dImpl : public torch::nn::Module {
   enum class Padding { None, Same };
   MPConv1dImpl(int64_t in, int64_t out, int64_t kernel, int64_t dilation = 1,
                Padding padding = Padding::None, int64_t groups = 1);
+  MPConv1dImpl(int64_t in, int64_t out, int64_t kernel, MPConvGeometry geometry);
+  // Training mode: the weight is normalised from `weight` here (differentiable); eval: the
+  // prepared one.
   torch::Tensor forward(const torch::Tensor& x) const;
   // Computes the normalised weight from `weight`; call after loading.
   void prepare();
@@ -51,7 +68,7 @@ class MPConv1dImpl : public torch::nn::Module {
   torch::Tensor weight;  // [out, in/groups, kernel], as stored in the checkpoint
 
  private:
-  int64_t dilation_, groups_, pad_left_ = 0, pad_right_ = 0;
+  int64_t dilation_, groups_, stride_ = 1, pad_left_ = 0, pad_right_ = 0;
   torch::Tensor normed_;
 };
 TORCH_MODULE(MPConv1d);
@@ -60,9 +77,15 @@ TORCH_MODULE(MPConv1d);
 class MPSumImpl : public torch::nn::Module {
  public:
   explicit MPSumImpl(int64_t n);
+  // Training mode: the weights come from `weight_logits` here (differentiable); eval: prepared.
   torch::Tensor forward(const std::vector<torch::Tensor>& xs) const;
   void prepare();
   const torch::Tensor& weights() const { return weights_; }  // softmax(normalize(logits))
+  // logits ← mp_normalize(logits), without autograd. The reference does this in place on a
+  // training forward while the tensor's version counter is below 2 (get_normed_weight): twice
+  // for fresh logits (torch.randn: version 0), once for loaded ones (copy_: version 1). The MP
+  // conv weights are never renormalised so (kaiming init then normal_ leave them at version 2).
+  void normalize_logits_in_place();
 
   torch::Tensor weight_logits;
 
@@ -191,6 +214,17 @@ class LatentModelImpl : public torch::nn::Module {
   LatentArchitecture arch_;
 };
 TORCH_MODULE(LatentModel);
+
+// Random weights as the reference initialises them, from `seed` (a CPU generator, parameters in
+// named order): N(0, 1) for magnitude-preserving weights and Sum logits, 0 for Gain scalars
+// (keys ending ".g"), and PyTorch's default U(±1/sqrt(plain_fan_in)) for the bottleneck's
+// ordinary convs (keys containing ".mu." or ".logvar.").
+void randomize_parameters(torch::nn::Module& module, uint64_t seed, int64_t plain_fan_in);
+
+// Copies every named parameter of `module` from the checkpoint's tensor of the same key (same
+// shape, finite values, else CheckpointError naming the key; `what` names the model in the
+// message) onto the parameter's device. Does not touch requires_grad.
+void load_parameters(torch::nn::Module& module, const Checkpoint& checkpoint, const std::string& what);
 
 // Right-pads the frame axis of [B, C, L] with zeros to a multiple of `chunk`.
 torch::Tensor pad_to_chunk(const torch::Tensor& x, int64_t chunk);

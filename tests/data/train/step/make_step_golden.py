@@ -18,10 +18,14 @@ Outputs (float32 .npy, parameters named by state_dict key):
         gen_grad/<key>.npy              encoder/decoder/align_audio grads of _train_gen_step
         gen_critic_grad/<key>.npy       the critic grads the generator pass leaves behind
         manifest.json                   logged losses, key lists, shapes
+        losses.npy                      float64 [critic adversarial, gradient_penalty, gen kl,
+                                        adversarial, reconstruction (feature matching), l2]
   full_step/ batch2_*.npy, noise2_*.npy the second batch and its noise
         delta1/<key>.npy                weights after one real training_step (Muon + LambdaLR
                                         from configure_optimizers) minus the loaded weights
         delta2/<key>.npy                weights after a second training_step (batch 2) minus after the first
+        update_sensitivity.npy          float64 [2 steps, keys in state_dict order]: lr·max|Δu| of the
+                                        reference's Muon update under 1e-5 relative gradient noise
         manifest.json
 """
 import copy
@@ -38,6 +42,7 @@ from osu_dreamer.latent_model.modules.ae import AutoEncoderArgs
 from osu_dreamer.latent_model.modules.wavenet import WaveNetArgs
 from osu_dreamer.latent_model.modules.critic import MultiScaleCriticArgs
 from osu_dreamer.modules.lr_schedule import LRScheduleArgs
+from osu_dreamer.modules.muon import muon_update
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TRAIN = os.path.dirname(HERE)
@@ -110,6 +115,37 @@ class GradRecorder:
             p.grad = None
 
 
+def measure_sensitivity(opt, keys, out):
+    """Wraps opt.step: before each step, for every Muon parameter (ndim >= 2), how far the
+    reference's own update moves the weight (lr·max|Δu|) when the gradient and the momentum
+    buffer carry relative noise of 1e-5 of their largest |value| (the agreement of our gradients):
+    Newton-Schulz in bfloat16 amplifies small singular values, so some updates (the bottleneck's)
+    move by 10 % of their size under such noise. Worst of 4 seeded draws; 0 for Adam parameters."""
+    step = opt.step
+
+    def wrapped(*a, **kw):
+        g = th.Generator().manual_seed(5)
+        row = {}
+        for group in opt.param_groups:
+            for k, p in zip(keys, group["params"]):
+                if p.grad is None or p.ndim < 2:
+                    row[k] = 0.0
+                    continue
+                buf = opt.state[p].get("momentum_buffer", th.zeros_like(p))
+                base = muon_update(p.grad.clone(), buf.clone(), group["momentum"]).float()
+                worst = 0.0
+                for _ in range(4):
+                    def noisy(t):
+                        return t + th.randn(t.shape, generator=g) * 1e-5 * t.abs().max()
+                    u = muon_update(noisy(p.grad), noisy(buf), group["momentum"]).float()
+                    worst = max(worst, (u - base).abs().max().item())
+                row[k] = worst * group["lr"]
+        out.append(row)
+        return step(*a, **kw)
+
+    opt.step = wrapped
+
+
 class NoSched:
     def step(self):
         pass
@@ -154,6 +190,11 @@ def main():
     save(step_dir, "batch1_chart", chart1)
     save(step_dir, "noise1_critic", noise_critic1)
     save(step_dir, "noise1_gen", noise_gen1)
+    # The same six losses for readers without JSON, in this order.
+    np.save(os.path.join(step_dir, "losses.npy"), np.array([critic_logged["train/critic/adversarial"],
+            critic_logged["train/critic/gradient_penalty"], gen_logged["train/gen/kl"],
+            gen_logged["train/gen/adversarial"], gen_logged["train/gen/reconstruction"],
+            gen_logged["train/gen/l2"]], dtype=np.float64))
     with open(os.path.join(step_dir, "manifest.json"), "w") as f:
         json.dump({
             "torch": th.__version__,
@@ -169,6 +210,9 @@ def main():
     model = build_model()
     (c_opt, g_opt), scheds = model.configure_optimizers()
     c_sch, g_sch = (s["scheduler"] for s in scheds)
+    c_rows, g_rows = [], []
+    measure_sensitivity(c_opt, [k for k, _ in model.named_parameters() if k.startswith("critic.")], c_rows)
+    measure_sensitivity(g_opt, [k for k, _ in model.named_parameters() if not k.startswith("critic.")], g_rows)
     model.optimizers = lambda *a, **kw: [c_opt, g_opt]
     model.lr_schedulers = lambda *a, **kw: [c_sch, g_sch]
     before = {k: p.detach().clone() for k, p in model.named_parameters()}
@@ -182,6 +226,8 @@ def main():
     for k in before:
         save(os.path.join(full_dir, "delta1"), k, after1[k] - before[k])
         save(os.path.join(full_dir, "delta2"), k, after2[k] - after1[k])
+    np.save(os.path.join(full_dir, "update_sensitivity.npy"),
+            np.array([[{**c_rows[s], **g_rows[s]}[k] for k in before] for s in range(2)], dtype=np.float64))
     save(full_dir, "batch2_audio", audio2)
     save(full_dir, "batch2_chart", chart2)
     save(full_dir, "noise2_critic", noise_critic2)
