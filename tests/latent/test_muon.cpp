@@ -10,13 +10,14 @@
 // * Newton–Schulz: bfloat16 keeps 8 significant bits, so one bf16 ulp of a value v is
 //   2^(floor(log2 |v|) - 7) (0.4 %-0.8 % of v). muon.cpp writes each bf16 operation as torch 2
 //   performs it (float32 compute, one rounding); measured on this machine the outputs are
-//   bit-identical to the reference (0 of 2,112 entries differ). A float32 matmul may sum in
-//   another order on other hardware (MKL code path, cuBLAS), which flips a bf16 rounding only
-//   rarely (a float32 ulp is 2^-16 of a bf16 ulp) but a flip propagates through the remaining
+//   bit-identical to the reference (0 of 134,904 entries differ, eight matrices from 9×64 to
+//   300×90 and 128×512, through both matmul paths of muon.cpp). A float32 matmul may sum in
+//   another order on other hardware (MKL, cuBLAS), which flips a bf16 rounding only rarely (a
+//   float32 ulp is 2^-16 of a bf16 ulp) but a flip propagates through the remaining
 //   iterations, so the test allows kNsUlps ulps of the output's largest entry and requires
 //   >= 99 % of the entries to be bit-equal. libtorch 1.13's own bf16 ops (scalar rounded to
-//   bf16 first, matmul partial sums rounded) missed both: 90-96 % of entries differed, by up to
-//   14 ulps; a float32 iteration misses them too (7 ulps, test Fp32NewtonSchulzWouldFail).
+//   bf16 first, small matmuls' partial sums rounded) missed both: 90-96 % of entries differed,
+//   by up to 14 ulps; a float32 iteration misses them too (9 ulps, Fp32NewtonSchulzWouldFail).
 // * Muon parameters: p_k = p_{k-1}·(1 − lr_k·wd) − lr_k·u_k with a bf16 update u_k, so their
 //   error after step k is bounded by Σ_{t<=k} lr_t · kNsUlps · ulp(max|u_t|), plus float32
 //   rounding of p (2^-23·|p| per step). Measured: 0 (bit-identical) for all 3 steps of both
@@ -41,6 +42,8 @@ constexpr double kNsUlps = 2;
 constexpr double kFloatRel = 1e-6;
 constexpr int kParams = 7;
 constexpr int kSteps = 3;
+// Newton–Schulz goldens: small products, exactly 16³ multiply-adds, large ones (see muon.cpp).
+constexpr const char* kNsCases[] = {"square", "wide", "tall", "conv", "s16", "h200", "big", "bigtall"};
 
 std::string dir() { return std::string(CARTO_TEST_DATA) + "/train/muon"; }
 
@@ -135,7 +138,7 @@ TEST(LrSchedule, RefusesWhatTheReferenceCannotRun) {
 }
 
 TEST(NewtonSchulz, MatchesTheReferenceInBfloat16) {
-  for (const char* name : {"square", "wide", "tall", "conv"}) {
+  for (const char* name : kNsCases) {
     const auto in = load(dir() + "/ns/" + name + "_in.npy");
     const auto want = load(dir() + "/ns/" + name + "_out.npy");
     const auto got = newton_schulz5(in);
@@ -152,7 +155,7 @@ TEST(NewtonSchulz, MatchesTheReferenceInBfloat16) {
 // The same iteration in float32: it must miss the tolerance, or the test could not tell.
 TEST(NewtonSchulz, Fp32NewtonSchulzWouldFail) {
   double worst = 0;
-  for (const char* name : {"square", "wide", "tall", "conv"}) {
+  for (const char* name : kNsCases) {
     const auto in = load(dir() + "/ns/" + name + "_in.npy");
     const auto want = load(dir() + "/ns/" + name + "_out.npy");
     const bool tall = in.size(0) > in.size(1);

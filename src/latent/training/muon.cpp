@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 
@@ -29,13 +31,41 @@ void check_options(const MuonOptions& o) {
 // bfloat16 arithmetic as torch 2 does it (the reference ran on torch 2.7): compute in float32,
 // round once to bfloat16. libtorch 1.13 differs in two places, measured on the goldens
 // (tests/data/train/muon/ns): it rounds a Python/C++ scalar factor to bfloat16 before
-// multiplying (-4.775 becomes -4.78125), and its CPU bf16 matmul rounds partial sums (a 9×9
-// product differed in half its entries). Both changed 90 % of the Newton–Schulz outputs by up
-// to 14 bf16 ulps; written out like this the outputs are bit-identical. Adding or dividing two
-// bf16 tensors already computes in float32 and rounds once in both versions.
+// multiplying (-4.775 becomes -4.78125), and its CPU bf16 matmul rounds partial sums to bf16
+// for products of up to 16³ multiply-adds (larger ones go to oneDNN, which accumulates in float32;
+// a 9×9 product differed in half its entries). Both changed 90 % of the Newton–Schulz outputs
+// by up to 14 bf16 ulps; written out like this the outputs are bit-identical. Adding or
+// dividing two bf16 tensors already computes in float32 and rounds once in both versions.
 torch::Tensor to_bf16(const torch::Tensor& t) { return t.to(torch::kBFloat16); }
 torch::Tensor bf16_scale(const torch::Tensor& t, double s) { return to_bf16(t.to(torch::kFloat32) * s); }
+
+// Whether the device's own bf16 matmul (for products of more than 16³ multiply-adds) accumulates
+// in float32 and rounds once: 256 products of 1 × (1 + 2^-7) sum to 258 exactly in float32
+// (any order) and so in bf16, but a bf16 running sum stops gaining the 2^-7 beyond 128 and
+// ends at 256. Checked once per device type, with a plain and a transposed operand as the
+// iteration uses them.
+bool native_bf16_matmul_accumulates_in_float(const torch::Device& device) {
+  static std::mutex mutex;
+  static std::map<c10::DeviceType, bool> known;
+  std::lock_guard lock(mutex);
+  const auto found = known.find(device.type());
+  if (found != known.end()) return found->second;
+  const auto bf16 = torch::TensorOptions().dtype(torch::kBFloat16).device(device);
+  const torch::Tensor ones = torch::ones({16, 256}, bf16);
+  const torch::Tensor w = torch::full({16, 256}, 1.0078125, bf16);
+  const bool exact = (ones.matmul(w.t()) == 258).all().item<bool>() &&
+                     (ones.matmul(w.t().contiguous()) == 258).all().item<bool>();
+  return known[device.type()] = exact;
+}
+
+// A bf16 product rounded once from float32 sums: the device's bf16 matmul where the probe
+// above vouches for it (oneDNN on the CPU: about 40× faster than Debian's reference BLAS in
+// float32), otherwise a float32 matmul of the upcast operands.
 torch::Tensor bf16_matmul(const torch::Tensor& x, const torch::Tensor& y) {
+  // libtorch 1.13 uses oneDNN above this size (measured: at exactly 16³, 64 % of entries differ).
+  constexpr int64_t kOneDnnMacs = 16 * 16 * 16;
+  if (x.size(0) * x.size(1) * y.size(1) > kOneDnnMacs && native_bf16_matmul_accumulates_in_float(x.device()))
+    return x.matmul(y);
   return to_bf16(x.to(torch::kFloat32).matmul(y.to(torch::kFloat32)));
 }
 

@@ -100,7 +100,10 @@ def run_case(name: str, seed: int, opt_args: dict, sched: LRScheduleArgs) -> Non
 
 def newton_schulz() -> None:
     g = torch.Generator().manual_seed(7)
-    for name, shape in [("square", (24, 24)), ("wide", (9, 64)), ("tall", (64, 9)), ("conv", (16, 24))]:
+    # Small products (libtorch 1.13 rounds their partial sums differently), exactly 16x16x16, and
+    # large ones (oneDNN there), plain and transposed.
+    for name, shape in [("square", (24, 24)), ("wide", (9, 64)), ("tall", (64, 9)), ("conv", (16, 24)),
+                        ("s16", (16, 16)), ("h200", (200, 200)), ("big", (128, 512)), ("bigtall", (300, 90))]:
         G = torch.randn(shape, generator=g) * 3
         save(OUT / f"ns/{name}_in.npy", G)
         save(OUT / f"ns/{name}_out.npy", zeropower_via_newtonschulz5(G.clone(), steps=5))
