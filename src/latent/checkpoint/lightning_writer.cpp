@@ -269,16 +269,23 @@ Ref root_value(const LightningCheckpoint& c, Storages& storages) {
   std::vector<Ref> optimizers, schedulers;
   for (size_t i = 0; i < c.optimizers.size(); ++i) optimizers.push_back(optimizer_value(c.optimizers[i], i, storages));
   for (const LambdaLRState& l : c.schedulers) schedulers.push_back(scheduler_value(l));
-  return d({{"epoch", integer(c.epoch)},
-            {"global_step", integer(c.global_step)},
-            {"pytorch-lightning_version", s(kLightningVersion)},
-            {"state_dict", state_dict},
-            {"loops", loops},
-            {"callbacks", callbacks},
-            {"optimizer_states", pickle::list(std::move(optimizers))},
-            {"lr_schedulers", pickle::list(std::move(schedulers))},
-            {"hparams_name", s("kwargs")},
-            {"hyper_parameters", hyper_parameters_value(c.hparams)}});
+  Ref root = d({{"epoch", integer(c.epoch)},
+                 {"global_step", integer(c.global_step)},
+                 {"pytorch-lightning_version", s(kLightningVersion)},
+                 {"state_dict", state_dict},
+                 {"loops", loops},
+                 {"callbacks", callbacks},
+                 {"optimizer_states", pickle::list(std::move(optimizers))},
+                 {"lr_schedulers", pickle::list(std::move(schedulers))},
+                 {"hparams_name", s("kwargs")},
+                 {"hyper_parameters", hyper_parameters_value(c.hparams)}});
+  if (!c.critic_gradient_carry.empty()) {
+    Items carry;
+    for (const NamedTensor& t : c.critic_gradient_carry)
+      carry.emplace_back(s(t.name), storages.tensor(t.data, t.shape, "critic gradient " + t.name));
+    root->get<pickle::Dict>()->items.emplace_back(s(kCriticGradientKey), pickle::dict(std::move(carry)));
+  }
+  return root;
 }
 
 }  // namespace
