@@ -44,6 +44,17 @@ void save_checkpoint_atomically(latent::LatentTrainer& trainer, const std::strin
   rename_or_throw(tmp, path);
 }
 
+void write_text_atomically(const std::string& path, const std::string& text) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out.write(text.data(), std::streamsize(text.size()));
+    out.flush();
+    if (!out) throw std::runtime_error(path + ": cannot be written (" + std::strerror(errno) + ")");
+  }
+  rename_or_throw(tmp, path);
+}
+
 std::string pending_gradients_path(const std::string& checkpoint_path) { return checkpoint_path + ".grad"; }
 
 void write_pending_gradients(const std::string& path, const PendingGradients& g) {

@@ -33,6 +33,9 @@ void write_pending_gradients(const std::string& path, const PendingGradients& g)
 // Validates everything; throws std::runtime_error naming the file and the problem.
 PendingGradients read_pending_gradients(const std::string& path);
 
+// `text` to `path` through `path`.tmp and a rename; std::runtime_error naming the path.
+void write_text_atomically(const std::string& path, const std::string& text);
+
 // FNV-1a over bytes (the weight-equality check between ranks).
 uint64_t fnv1a(const void* data, size_t bytes, uint64_t h = 1469598103934665603ull);
 

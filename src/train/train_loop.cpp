@@ -19,6 +19,7 @@ using latent::kGenerator;
 std::string last_checkpoint_path(const std::string& out_dir) { return out_dir + "/checkpoints/last.ckpt"; }
 std::string best_checkpoint_path(const std::string& out_dir) { return out_dir + "/checkpoints/best.ckpt"; }
 std::string metrics_path(const std::string& out_dir) { return out_dir + "/metrics.csv"; }
+std::string config_copy_path(const std::string& out_dir) { return out_dir + "/config.yaml"; }
 
 namespace {
 
@@ -84,7 +85,10 @@ class Loop {
   }
 
   LoopResult run(const ProgressFn& progress) {
-    if (red_.rank() == 0) fs::create_directories(opt_.out_dir + "/checkpoints");
+    if (red_.rank() == 0) {
+      fs::create_directories(opt_.out_dir + "/checkpoints");
+      write_text_atomically(config_copy_path(opt_.out_dir), cfg_.yaml_text);
+    }
     if (opt_.resume) resume();
     else if (red_.rank() == 0) remove_previous_checkpoints();
     if (red_.rank() == 0) metrics_ = std::make_unique<MetricsLog>(metrics_path(opt_.out_dir), opt_.resume ? total_ : -1);
@@ -152,8 +156,7 @@ class Loop {
     row.lr_generator = t_.learning_rate(kGenerator);
     latent::TrainSamples s;
     if (local_ > 0) {
-      src_.read_batch(epoch_, batch_, first_, local_, audio_.data(), chart_.data());
-      for (int64_t i = 0; i < local_; ++i) keys_[size_t(i)] = window_noise_key(opt_.seed, epoch_, batch_, first_ + i);
+      src_.read_batch(epoch_, batch_, first_, local_, audio_.data(), chart_.data(), keys_.data());
       s.audio = audio_.data();
       s.chart = chart_.data();
       s.batch = int32_t(local_);
@@ -223,7 +226,7 @@ class Loop {
                                ": training diverged");
     if (best_val_ < 0 || last_val_ < best_val_) {
       best_val_ = last_val_;
-      if (red_.rank() == 0) save_checkpoint_atomically(t_, best_checkpoint_path(opt_.out_dir), meta());
+      on_root([&] { save_checkpoint_atomically(t_, best_checkpoint_path(opt_.out_dir), meta()); });
     }
     return last_val_;
   }
@@ -249,12 +252,31 @@ class Loop {
     g.generator.assign(t_.gradient(kGenerator), t_.gradient(kGenerator) + counts_[kGenerator]);
     red_.sum(g.critic.data(), counts_[kCritic]);
     red_.sum(g.generator.data(), counts_[kGenerator]);
-    if (red_.rank() != 0) return;
-    const std::string last = last_checkpoint_path(opt_.out_dir);
-    // The gradients first: a crash between the two renames leaves a pair whose steps differ,
-    // which resume refuses, never a silently wrong one.
-    write_pending_gradients(pending_gradients_path(last), g);
-    save_checkpoint_atomically(t_, last, meta());
+    on_root([&] {
+      const std::string last = last_checkpoint_path(opt_.out_dir);
+      // The gradients first: a crash between the two renames leaves a pair whose steps differ,
+      // which resume refuses, never a silently wrong one.
+      write_pending_gradients(pending_gradients_path(last), g);
+      save_checkpoint_atomically(t_, last, meta());
+    });
+  }
+
+  // Rank 0 writes; every rank then learns whether it could (no rank waits for a rank that
+  // stopped) and none goes on before the file is complete (a resume in the same session reads it).
+  template <typename Fn>
+  void on_root(Fn write) {
+    std::string error;
+    if (red_.rank() == 0) {
+      try {
+        write();
+      } catch (const std::exception& e) {
+        error = e.what();
+      }
+    }
+    double failed = error.empty() ? 0 : 1;
+    red_.sum(&failed, 1);
+    if (!error.empty()) throw std::runtime_error(error);
+    if (failed > 0) throw std::runtime_error("rank 0 could not write a checkpoint (its log says why)");
   }
 
   void resume() {
@@ -329,10 +351,6 @@ class Loop {
 };
 
 }  // namespace
-
-uint64_t window_noise_key(uint64_t seed, int64_t epoch, int64_t batch, int64_t index) {
-  return mix({seed, 0x57494e444f57ull /* "WINDOW" */, uint64_t(epoch), uint64_t(batch), uint64_t(index)});
-}
 
 uint64_t validation_noise_key(uint64_t seed, int64_t map) {
   return mix({seed, 0x56414c4944ull /* "VALID" */, uint64_t(map)});

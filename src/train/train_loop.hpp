@@ -46,9 +46,10 @@ class TrainingSource {
   virtual ~TrainingSource() = default;
   virtual int64_t batches_per_epoch() const = 0;
   // Windows [first, first + count) of global batch `batch` (0-based within the epoch) of `epoch`:
-  // audio [count, 72, seq_len] and chart [count, 9, seq_len], row-major float32.
+  // audio [count, 72, seq_len] and chart [count, 9, seq_len], row-major float32, and each
+  // window's noise key (TrainSamples::noise_keys: the same whichever rank reads the window).
   virtual void read_batch(int64_t epoch, int64_t batch, int64_t first, int64_t count, float* audio,
-                          float* chart) = 0;
+                          float* chart, uint64_t* noise_keys) = 0;
   virtual int64_t validation_maps() const = 0;
   // One whole validation map: audio [72, frames] and chart [9, frames].
   virtual void read_validation_map(int64_t index, std::vector<float>& audio, std::vector<float>& chart,
@@ -57,8 +58,8 @@ class TrainingSource {
 
 struct LoopOptions {
   TrainConfig config;
-  std::string out_dir;            // <out>/checkpoints/{last,best}.ckpt, <out>/metrics.csv
-  uint64_t seed = 0;              // noise keys of the windows and of validation
+  std::string out_dir;            // <out>/checkpoints/{last,best}.ckpt, <out>/metrics.csv, <out>/config.yaml
+  uint64_t seed = 0;              // the validation maps' noise keys
   bool resume = false;            // continue from <out>/checkpoints/last.ckpt
   int64_t checkpoint_every = 0;   // training batches between last.ckpt writes; 0: the validation interval
   int64_t check_weights_every = 0;  // > 0: every that many batches, every rank's weights must hash equal
@@ -83,10 +84,9 @@ struct LoopResult {
 std::string last_checkpoint_path(const std::string& out_dir);
 std::string best_checkpoint_path(const std::string& out_dir);
 std::string metrics_path(const std::string& out_dir);
+std::string config_copy_path(const std::string& out_dir);  // the YAML trained with, verbatim
 
-// The noise key of window `index` of global batch `batch` of `epoch`, and of validation map
-// `map`: a window's noise does not depend on which rank holds it.
-uint64_t window_noise_key(uint64_t seed, int64_t epoch, int64_t batch, int64_t index);
+// The noise key of validation map `map` (the same at every validation, on any rank).
 uint64_t validation_noise_key(uint64_t seed, int64_t map);
 
 // Trains until max_steps / max_epochs. Throws std::runtime_error (the trainer's last_error, a

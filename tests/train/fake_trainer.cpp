@@ -231,14 +231,18 @@ void ToySource::window(int64_t id, int64_t frames, float* audio, float* chart) c
       chart[c * frames + t] = 0.5f * audio[(c * 7) * frames + t] + float(0.1 * std::cos(double(id + c)));
 }
 
-void ToySource::read_batch(int64_t epoch, int64_t batch, int64_t first, int64_t count, float* audio, float* chart) {
+void ToySource::read_batch(int64_t epoch, int64_t batch, int64_t first, int64_t count, float* audio, float* chart,
+                           uint64_t* noise_keys) {
   ++reads;
   std::vector<int64_t> order(static_cast<size_t>(windows_));
   std::iota(order.begin(), order.end(), 0);
   std::shuffle(order.begin(), order.end(), std::mt19937_64(seed_ * 1000003 + uint64_t(epoch)));
   const size_t a = size_t(kAudioDim * seq_len_), c = size_t(kChartDim * seq_len_);
-  for (int64_t i = 0; i < count; ++i)
-    window(order[size_t(batch * batch_size_ + first + i)], seq_len_, audio + size_t(i) * a, chart + size_t(i) * c);
+  for (int64_t i = 0; i < count; ++i) {
+    const int64_t id = order[size_t(batch * batch_size_ + first + i)];
+    window(id, seq_len_, audio + size_t(i) * a, chart + size_t(i) * c);
+    noise_keys[i] = seed_ * 0x9e3779b97f4a7c15ull + uint64_t(epoch) * 1000003 + uint64_t(id);
+  }
 }
 
 void ToySource::read_validation_map(int64_t index, std::vector<float>& audio, std::vector<float>& chart,

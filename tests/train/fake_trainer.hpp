@@ -48,7 +48,8 @@ class ToySource final : public TrainingSource {
  public:
   ToySource(int64_t windows, int64_t batch_size, int64_t seq_len, uint64_t seed, int64_t val_maps = 2);
   int64_t batches_per_epoch() const override { return windows_ / batch_size_; }
-  void read_batch(int64_t epoch, int64_t batch, int64_t first, int64_t count, float* audio, float* chart) override;
+  void read_batch(int64_t epoch, int64_t batch, int64_t first, int64_t count, float* audio, float* chart,
+                  uint64_t* noise_keys) override;
   int64_t validation_maps() const override { return val_maps_; }
   void read_validation_map(int64_t index, std::vector<float>& audio, std::vector<float>& chart,
                            int64_t& frames) override;

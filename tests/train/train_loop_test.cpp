@@ -143,6 +143,7 @@ TEST(TrainLoop, CheckpointsLastAndBestAtomically) {
   EXPECT_EQ(meta.epoch, 2);
   EXPECT_EQ(std::string(meta.best_path), "best.ckpt");
   EXPECT_EQ(std::string(meta.config_yaml), c.config.yaml_text);
+  EXPECT_EQ(read_text(config_copy_path(dir)), c.config.yaml_text);
   EXPECT_GT(meta.best_val_l2, 0);
   EXPECT_EQ(all_weights(loaded), all_weights(trainer));
   EXPECT_GE(trainer.saves, 5);
