@@ -1,4 +1,5 @@
 #include "latent/latent_service.hpp"
+#include "latent/scoped_threads.hpp"
 
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
@@ -25,24 +26,6 @@ namespace {
 // (twice the thread rendezvous per frame, and the margins).
 constexpr int64_t kDefaultCpuWindowSteps = 2048;
 constexpr int64_t kDefaultCudaWindowSteps = 8192;
-
-// Intra-op threads for a piece of work, restored afterwards. Each parallel region ends in a
-// rendezvous of its threads; on a shared node a partner thread may wait a whole time slice for
-// its core, so a region pays off only when it holds enough work.
-class ScopedThreads {
- public:
-  explicit ScopedThreads(int threads) : saved_(at::get_num_threads()) {
-    if (threads != saved_) at::set_num_threads(threads);
-  }
-  ~ScopedThreads() {
-    if (at::get_num_threads() != saved_) at::set_num_threads(saved_);
-  }
-  ScopedThreads(const ScopedThreads&) = delete;
-  ScopedThreads& operator=(const ScopedThreads&) = delete;
-
- private:
-  int saved_;
-};
 
 // Setting up the model is hundreds of small tensor ops; with several OpenMP threads each one
 // pays a thread rendezvous, which on a busy machine costs milliseconds (measured: 2 s instead of
