@@ -93,9 +93,10 @@ struct CheckpointMeta {
   int64_t epoch = 0;
   int64_t global_step = 0;      // optimizer steps of both optimizers, as Lightning counts them
   int64_t batches_seen = 0;     // batch index the next batch will have (resume point)
+  int64_t batches_in_epoch = 0; // of which in the current epoch
   double best_val_l2 = -1;      // best val/l2_rec so far (< 0: none)
   const char* best_path = "";   // the best checkpoint's file name (ModelCheckpoint's best_model_path)
-  const char* config_yaml = ""; // the YAML it was trained with, recorded verbatim
+  const char* config_yaml = ""; // unused by the container (fit-latent keeps <out>/config.yaml)
 };
 
 class LatentTrainer {

@@ -1,0 +1,88 @@
+#!/usr/bin/env python3
+"""Times the reference's own training step (osu_dreamer.latent_model.model.Model, PyTorch eager, CPU):
+one batch = critic step + generator step with its Muon optimizers and LambdaLR schedules, as
+Lightning's manual optimization runs them (manual_backward = backward, logging off).
+
+  PYTHONPATH=/work/trainref/src /work/trainref/venv/bin/python bench/train/eager_reference_step.py \
+      --config config/latent_tiny.yml --batch 2 --frames 576 --steps 5 --threads 2
+
+Prints one JSON line: config, batch, frames, threads, seconds per batch (median of --steps after one warm-up),
+the losses of the last batch, peak RSS (MiB)."""
+import argparse, json, resource, statistics, time
+
+import torch as th
+import yaml
+
+from osu_dreamer.latent_model.model import Model
+from osu_dreamer.latent_model.modules.ae import AutoEncoderArgs
+from osu_dreamer.latent_model.modules.critic import MultiScaleCriticArgs
+from osu_dreamer.latent_model.modules.wavenet import WaveNetArgs
+from osu_dreamer.modules.lr_schedule import LRScheduleArgs
+
+
+def as_numbers(v):
+    """PyYAML reads '5e-3' (no dot) as a string; LightningCLI casts it by the annotation (float)."""
+    if isinstance(v, dict):
+        return {k: as_numbers(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [as_numbers(x) for x in v]
+    if isinstance(v, str):
+        try:
+            return float(v)
+        except ValueError:
+            return v
+    return v
+
+
+def build_model(model_cfg):
+    m = as_numbers(dict(model_cfg))
+    m["ae_args"] = AutoEncoderArgs(strides=m["ae_args"]["strides"], layer_args=WaveNetArgs(**m["ae_args"]["layer_args"]),
+                                   **{k: v for k, v in m["ae_args"].items() if k not in ("strides", "layer_args")})
+    m["critic_args"] = MultiScaleCriticArgs(**m["critic_args"])
+    m["lr_schedule_args"] = LRScheduleArgs(**m.get("lr_schedule_args", {}))
+    return Model(**m)
+
+
+class Schedulers:
+    def __init__(self, model):
+        (c_opt, g_opt), schs = model.configure_optimizers()
+        self.opts = [c_opt, g_opt]
+        self.schs = [s["scheduler"] for s in schs]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--config", required=True)
+    ap.add_argument("--batch", type=int, default=2)
+    ap.add_argument("--frames", type=int, default=1024)
+    ap.add_argument("--steps", type=int, default=5)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--seed", type=int, default=1234)
+    a = ap.parse_args()
+    th.set_num_threads(a.threads)
+    th.manual_seed(a.seed)
+    cfg = yaml.safe_load(open(a.config))
+    model = build_model(cfg["model"])
+    model.train()
+    logged = {}
+    model.log_dict = lambda d, **k: logged.update({n: float(v) for n, v in d.items()})
+    model.manual_backward = lambda loss, *x, **k: loss.backward()
+    s = Schedulers(model)
+    audio = th.rand(a.batch, 72, a.frames) * -2
+    chart = th.rand(a.batch, 9, a.frames) * 2 - 1
+    times = []
+    for i in range(a.steps + 1):
+        t0 = time.perf_counter()
+        for c in range(model.critic_steps_per_gen):
+            model._train_critic_step(audio, chart, s.opts[0], s.schs[0], i, c)
+        model._train_gen_step(audio, chart, s.opts[1], s.schs[1], i)
+        if i:
+            times.append(time.perf_counter() - t0)
+    print(json.dumps({"config": a.config, "batch": a.batch, "frames": a.frames, "threads": a.threads,
+                      "s_per_batch": statistics.median(times), "batches_per_s": 1 / statistics.median(times),
+                      "losses": logged,
+                      "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+
+
+if __name__ == "__main__":
+    main()
