@@ -122,7 +122,7 @@ TEST(LrSchedule, MatchesTheReferenceTable) {
     check_lr_schedule(a);
     for (int64_t k = 0; k < K; ++k) {
       const double want = values.data[r * K + k];
-      ASSERT_NEAR(lr_schedule(a, k), want, 1e-15 * std::fabs(want)) << "row " << r << " step " << k;
+      ASSERT_LE(std::fabs(lr_schedule(a, k) - want), 1e-15 * std::fabs(want)) << "row " << r << " step " << k;
     }
   }
 }
@@ -134,7 +134,11 @@ TEST(LrSchedule, RefusesWhatTheReferenceCannotRun) {
   bad({-1, 1.0, 5.0});
   bad({0, std::nan(""), 5.0});
   bad({0, 1.0, std::nan("")});
-  EXPECT_NO_THROW(check_lr_schedule({5, 0.01, 5.0}));
+  try {
+    check_lr_schedule({5, 0.01, 5.0});  // warmup ending where the decay starts is fine
+  } catch (const std::invalid_argument& e) {
+    ADD_FAILURE() << e.what();
+  }
 }
 
 TEST(NewtonSchulz, MatchesTheReferenceInBfloat16) {
