@@ -244,6 +244,13 @@ TEST(TrainingModel, HostileInputsAreRefused) {
   bad[0][0][5] = NAN;
   EXPECT_THROW(model->validate(b.audio, bad, n), std::invalid_argument);
   EXPECT_THROW(model->critic_backward(b.audio, b.chart, n, NAN), std::invalid_argument);
+  // Too short for the critic's unpadded convs (the autoencoder alone would take it).
+  const int64_t few = 12;
+  const torch::Tensor short_audio = b.audio.narrow(2, 0, few), short_chart = b.chart.narrow(2, 0, few);
+  const torch::Tensor short_noise = n.narrow(2, 0, 1);
+  EXPECT_NO_THROW(model->validate(short_audio, short_chart, short_noise));
+  EXPECT_THROW(model->critic_backward(short_audio, short_chart, short_noise, 1.0), std::invalid_argument);
+  EXPECT_THROW(model->generator_backward(short_audio, short_chart, short_noise, 1.0), std::invalid_argument);
   LatentHyperParams hp = tiny_hyper_params();
   hp.critic_convs[1].groups = 5;
   EXPECT_THROW(TrainingModel(hp, 1), std::invalid_argument);
@@ -370,4 +377,31 @@ TEST(TrainingModel, WithoutTheGeneratorsCriticGradientsStepTwoDiffers) {
   const double lr2 = t.c_opt.lr();
   t.step(batch("full_step", 2), noise("full_step", 2, "critic"), noise("full_step", 2, "gen"));
   EXPECT_GT(worst_step_ratio(t.model, after1, 2, lr2, "critic."), 1.0);
+}
+
+TEST(TrainingModel, CriticLengthCheckAgreesWithTheConvolutions) {
+  TrainingModel model = loaded_model();
+  const Batch b = batch("step", 1);
+  int accepted_from = -1;
+  for (int64_t frames = 1; frames <= 80; ++frames) {
+    const torch::Tensor audio = b.audio.narrow(2, 0, frames), chart = b.chart.narrow(2, 0, frames);
+    bool runs = true;
+    try {
+      torch::NoGradGuard no_grad;
+      model->critic->forward(audio, chart);
+    } catch (const c10::Error&) {
+      runs = false;
+    }
+    const torch::Tensor n = model->batch_noise({1, 2}, 0, frames);
+    bool accepted = true;
+    try {
+      model->generator_backward(audio, chart, n, 1.0);
+    } catch (const std::invalid_argument& e) {
+      accepted = false;
+      if (runs) ADD_FAILURE() << e.what();
+    }
+    EXPECT_EQ(accepted, runs) << frames << " frames";
+    if (accepted && accepted_from < 0) accepted_from = static_cast<int>(frames);
+  }
+  EXPECT_GT(accepted_from, 1);
 }

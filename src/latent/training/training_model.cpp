@@ -135,6 +135,22 @@ void TrainingModelImpl::check_inputs(const torch::Tensor& audio, const torch::Te
   }
 }
 
+void TrainingModelImpl::check_critic_length(int64_t frames) const {
+  // Each scale's input is avg_pool1d(4, 2, 1) of the previous scale's input; its convs are
+  // unpadded: every output must keep a frame.
+  int64_t input = frames;
+  for (int32_t scale = 0; scale < hp_.critic_scales; ++scale) {
+    if (scale > 0) input = input < 2 ? 0 : (input - 2) / 2 + 1;
+    int64_t length = input;
+    for (int32_t i = 0; i < hp_.n_critic_convs && length > 0; ++i) {
+      const CriticConv& c = hp_.critic_convs[i];
+      length = length < c.kernel ? 0 : (length - c.kernel) / c.stride + 1;
+    }
+    require(length > 0, std::to_string(frames) + " frames are too few for the critic (scale " + std::to_string(scale) +
+                            " has no output frame left)");
+  }
+}
+
 ForwardResult TrainingModelImpl::forward(const torch::Tensor& audio_in, const torch::Tensor& chart_in,
                                          const torch::Tensor& noise_in) {
   check_inputs(audio_in, chart_in, noise_in);
@@ -148,6 +164,7 @@ ForwardResult TrainingModelImpl::forward(const torch::Tensor& audio_in, const to
 CriticLosses TrainingModelImpl::critic_backward(const torch::Tensor& audio_in, const torch::Tensor& chart_in,
                                                 const torch::Tensor& noise, double weight) {
   require(std::isfinite(weight) && weight >= 0, "the shard weight must be finite and >= 0");
+  check_critic_length(chart_in.size(-1));
   torch::Tensor pred_chart;
   {
     torch::NoGradGuard no_grad;
@@ -180,6 +197,7 @@ CriticLosses TrainingModelImpl::critic_backward(const torch::Tensor& audio_in, c
 GeneratorLosses TrainingModelImpl::generator_backward(const torch::Tensor& audio_in, const torch::Tensor& chart_in,
                                                       const torch::Tensor& noise, double weight) {
   require(std::isfinite(weight) && weight >= 0, "the shard weight must be finite and >= 0");
+  check_critic_length(chart_in.size(-1));
   const auto [pred_chart, kl] = forward(audio_in, chart_in, noise);
   const torch::Tensor audio = audio_in.to(device_), chart = chart_in.to(device_);
   const torch::Tensor pixel = (pred_chart - chart).pow(2).mean();

@@ -94,6 +94,7 @@ class TrainingModelImpl : public torch::nn::Module {
  private:
   void randomize(uint64_t seed);
   void normalize_sum_logits();
+  void check_critic_length(int64_t frames) const;
   void check_inputs(const torch::Tensor& audio, const torch::Tensor& chart, const torch::Tensor& noise) const;
 
   LatentHyperParams hp_;
