@@ -86,7 +86,8 @@ torch::Tensor muon_update(torch::Tensor& grad, torch::Tensor& momentum, double b
   const auto shape = update.sizes().vec();
   if (update.dim() > 2) update = update.reshape({update.size(0), -1});
   update = newton_schulz5(update);
-  update = bf16_scale(update, std::sqrt(std::max(1.0, static_cast<double>(update.size(0)) / static_cast<double>(update.size(1)))));
+  const double rows_per_col = static_cast<double>(update.size(0)) / static_cast<double>(update.size(1));
+  update = bf16_scale(update, std::sqrt(std::max(1.0, rows_per_col)));
   return update.reshape(shape);
 }
 
