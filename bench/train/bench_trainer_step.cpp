@@ -1,0 +1,89 @@
+// One training batch of the latent model (critic step + generator step with their Muon
+// optimizers and schedules) through the plugin's LatentTrainer, timed on the CPU: the C++ side
+// of bench/train/eager_reference_step.py (same config, batch shape, threads, value ranges).
+//
+//   bench_trainer_step <config.yml> [--batch B] [--frames L] [--steps N] [--threads T]
+//
+// Prints one JSON line: seconds per batch (median of N after one warm-up), the last batch's
+// losses, peak RSS. (The bottleneck noise comes from per-window keys here and from torch's
+// global generator there, so the losses agree in size, not in every digit; tests/latent's
+// goldens check them exactly with the same noise.)
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "latent/training/trainer_service.hpp"
+#include "train/train_config.hpp"
+
+namespace latent = cartography::latent;
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: bench_trainer_step <config.yml> [--batch B] [--frames L] [--steps N] [--threads T]\n");
+    return 2;
+  }
+  int batch = 2, steps = 5, threads = 2;
+  int64_t frames = 1024;
+  for (int i = 2; i + 1 < argc; i += 2) {
+    const std::string flag = argv[i];
+    const long v = std::strtol(argv[i + 1], nullptr, 10);
+    if (flag == "--batch") batch = static_cast<int>(v);
+    else if (flag == "--frames") frames = v;
+    else if (flag == "--steps") steps = static_cast<int>(v);
+    else if (flag == "--threads") threads = static_cast<int>(v);
+    else { std::fprintf(stderr, "unknown option %s\n", flag.c_str()); return 2; }
+  }
+  const auto config = cartography::train::read_train_config(argv[1]);
+  latent::TrainerOptions options;
+  options.hp = config.model;
+  options.seed = 1234;
+  options.force_cpu = 1;
+  options.threads = threads;
+  auto trainer = latent::training::make_latent_trainer(options);
+
+  std::mt19937_64 rng(1234);
+  std::uniform_real_distribution<float> audio_value(-2.0f, 0.0f), chart_value(-1.0f, 1.0f);
+  std::vector<float> audio(static_cast<size_t>(batch) * latent::kAudioDim * frames);
+  std::vector<float> chart(static_cast<size_t>(batch) * latent::kChartDim * frames);
+  for (auto& a : audio) a = audio_value(rng);
+  for (auto& c : chart) c = chart_value(rng);
+  std::vector<uint64_t> keys(static_cast<size_t>(batch));
+
+  latent::CriticLosses critic;
+  latent::GeneratorLosses gen;
+  std::vector<double> seconds;
+  for (int step = 0; step <= steps; ++step) {
+    for (int b = 0; b < batch; ++b) keys[static_cast<size_t>(b)] = static_cast<uint64_t>(step * batch + b);
+    latent::TrainSamples s{audio.data(), chart.data(), batch, frames, keys.data(), 1.0};
+    const auto t0 = std::chrono::steady_clock::now();
+    for (int c = 0; c < config.model.critic_steps_per_gen; ++c) {
+      if (trainer->critic_backward(s, &critic) != 0 || trainer->step(latent::kCritic) != 0) {
+        std::fprintf(stderr, "%s\n", trainer->last_error());
+        return 1;
+      }
+    }
+    if (trainer->generator_backward(s, &gen) != 0 || trainer->step(latent::kGenerator) != 0) {
+      std::fprintf(stderr, "%s\n", trainer->last_error());
+      return 1;
+    }
+    if (step > 0) seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  }
+  std::sort(seconds.begin(), seconds.end());
+  const double median = seconds[seconds.size() / 2];
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  std::printf(
+      "{\"config\": \"%s\", \"batch\": %d, \"frames\": %lld, \"threads\": %d, \"s_per_batch\": %.4f, "
+      "\"batches_per_s\": %.4f, \"losses\": {\"train/critic/adversarial\": %.6g, \"train/critic/gradient_penalty\": %.6g, "
+      "\"train/gen/kl\": %.6g, \"train/gen/adversarial\": %.6g, \"train/gen/reconstruction\": %.6g, \"train/gen/l2\": %.6g}, "
+      "\"peak_rss_mib\": %.1f}\n",
+      argv[1], batch, static_cast<long long>(frames), threads, median, 1.0 / median, critic.adversarial,
+      critic.gradient_penalty, gen.kl, gen.adversarial, gen.reconstruction, gen.l2, usage.ru_maxrss / 1024.0);
+  return 0;
+}
