@@ -21,5 +21,6 @@ Command add_synth(CLI::App& parent);
 Command add_report(CLI::App& parent);
 Command add_compare(CLI::App& parent);
 Command add_cross_validate(CLI::App& parent);
+Command add_fit_latent(CLI::App& parent);
 
 }  // namespace cartography::cli

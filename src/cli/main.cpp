@@ -14,7 +14,8 @@ int main(int argc, char** argv) {
   std::vector<cartography::cli::Command> commands;
   for (auto add : {cartography::cli::add_run, cartography::cli::add_encode_osu,
                    cartography::cli::add_encode_latent, cartography::cli::add_synth, cartography::cli::add_report,
-                   cartography::cli::add_compare, cartography::cli::add_cross_validate}) {
+                   cartography::cli::add_compare, cartography::cli::add_cross_validate,
+                   cartography::cli::add_fit_latent}) {
     commands.push_back(add(app));
   }
   CLI11_PARSE(app, argc, argv);

@@ -94,4 +94,40 @@ CrossValidateOptions from_plugin_options(const PipelineCrossValidateOptions& p) 
   return o;
 }
 
+PipelineFitLatentOptions to_plugin_options(const FitLatentOptions& o) {
+  PipelineFitLatentOptions p;
+  p.dataset_dir = o.dataset_dir.c_str();
+  p.config = o.config.c_str();
+  p.out_dir = o.out_dir.c_str();
+  p.cache_dir = o.cache_dir.c_str();
+  p.max_steps = o.max_steps;
+  p.has_seed = o.seed ? 1 : 0;
+  p.seed = o.seed.value_or(0);
+  p.resume = o.resume ? 1 : 0;
+  p.checkpoint_every = o.checkpoint_every;
+  p.check_weights_every = o.check_weights_every;
+  p.progress_seconds = o.progress_seconds;
+  p.force_cpu = o.force_cpu ? 1 : 0;
+  p.threads = o.threads;
+  return p;
+}
+
+FitLatentOptions from_plugin_options(const PipelineFitLatentOptions& p) {
+  FitLatentOptions o;
+  o.dataset_dir = checked_string(p.dataset_dir, "dataset_dir");
+  o.config = checked_string(p.config, "config");
+  o.out_dir = checked_string(p.out_dir, "out_dir");
+  o.cache_dir = checked_string(p.cache_dir, "cache_dir");
+  o.max_steps = p.max_steps == -1 ? -1 : checked_range(p.max_steps, 1, INT64_MAX, "max_steps");
+  if (p.has_seed) o.seed = p.seed;
+  o.resume = p.resume != 0;
+  o.checkpoint_every = checked_range(p.checkpoint_every, 0, INT64_MAX, "checkpoint_every");
+  o.check_weights_every = checked_range(p.check_weights_every, 0, INT64_MAX, "check_weights_every");
+  if (!(p.progress_seconds > 0)) throw OptionError("pipeline plugin options: progress_seconds must be positive");
+  o.progress_seconds = p.progress_seconds;
+  o.force_cpu = p.force_cpu != 0;
+  o.threads = int32_t(checked_range(p.threads, 0, 4096, "threads"));
+  return o;
+}
+
 }  // namespace cartography::pipeline

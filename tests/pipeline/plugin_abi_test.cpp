@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <set>
 #include <string>
 #include <tuple>
@@ -136,6 +137,39 @@ TEST(PipelinePluginOptions, CrossValidateOptionsCrossWholeAndBadStepCountsAreRef
   EXPECT_THROW(pipeline::from_plugin_options(bad), pipeline::OptionError);
 }
 
+TEST(PipelinePluginOptions, FitLatentOptionsCrossWholeAndBadValuesAreRefused) {
+  pipeline::FitLatentOptions o;
+  o.dataset_dir = "/data/ä dir";
+  o.config = "config/latent_tiny.yml";
+  o.out_dir = "fit";
+  o.cache_dir = "cache";
+  o.max_steps = 1234567890123;
+  o.seed = 0;  // a given seed of 0 differs from none
+  o.resume = true;
+  o.checkpoint_every = 7;
+  o.check_weights_every = 3;
+  o.progress_seconds = 0.5;
+  o.force_cpu = true;
+  o.threads = 5;
+  const pipeline::PipelineFitLatentOptions plain = pipeline::to_plugin_options(o);
+  const pipeline::FitLatentOptions back = pipeline::from_plugin_options(plain);
+  EXPECT_EQ(std::tie(back.dataset_dir, back.config, back.out_dir, back.cache_dir, back.max_steps, back.seed, back.resume,
+                     back.checkpoint_every, back.check_weights_every, back.progress_seconds, back.force_cpu,
+                     back.threads),
+            std::tie(o.dataset_dir, o.config, o.out_dir, o.cache_dir, o.max_steps, o.seed, o.resume, o.checkpoint_every,
+                     o.check_weights_every, o.progress_seconds, o.force_cpu, o.threads));
+  o.seed.reset();
+  EXPECT_FALSE(pipeline::from_plugin_options(pipeline::to_plugin_options(o)).seed.has_value());
+  for (auto spoil : std::vector<std::function<void(pipeline::PipelineFitLatentOptions&)>>{
+           [](auto& p) { p.max_steps = 0; }, [](auto& p) { p.checkpoint_every = -1; },
+           [](auto& p) { p.progress_seconds = 0; }, [](auto& p) { p.threads = -2; },
+           [](auto& p) { p.config = nullptr; }}) {
+    pipeline::PipelineFitLatentOptions bad = plain;
+    spoil(bad);
+    EXPECT_THROW(pipeline::from_plugin_options(bad), pipeline::OptionError);
+  }
+}
+
 // Function and data symbols the library defines in its dynamic table (nm -D --defined-only).
 std::set<std::string> exported(const std::string& library) {
   std::set<std::string> names;
@@ -154,7 +188,8 @@ std::set<std::string> exported(const std::string& library) {
 
 TEST(PluginExports, OnlyTheCEntryPointsLeaveThePlugins) {
   const std::set<std::string> pipeline_expected{"cartography_pipeline_abi_version", "cartography_pipeline_run",
-                                                "cartography_pipeline_cross_validate"};
+                                                "cartography_pipeline_cross_validate",
+                                                "cartography_pipeline_fit_latent"};
   const std::set<std::string> synth_expected{"cartography_synth_abi_version", "cartography_synth_run"};
   const auto strip = [](std::set<std::string> s) {  // the linker's own section markers
     for (const char* n : {"_init", "_fini", "_edata", "_end", "__bss_start"}) s.erase(n);
