@@ -94,6 +94,10 @@ int threads_per_rank(const mpi::communicator& world) {
 train::TrainConfig shared_config(const mpi::communicator& world, const FitLatentOptions& opt) {
   const std::string text = decide_on_root(world, [&] {
     const train::TrainConfig c = train::read_train_config(opt.config);
+    // Before the featurisation, which may take long.
+    if (opt.resume && !fs::exists(train::last_checkpoint_path(opt.out_dir)))
+      throw std::runtime_error(train::last_checkpoint_path(opt.out_dir) +
+                               ": no checkpoint to resume from (run without --resume)");
     fs::create_directories(opt.out_dir);
     return c.yaml_text;
   });
@@ -171,6 +175,11 @@ FitLatentResult fit_latent_in_session(const mpi::communicator& world, const FitL
   const std::string cache_dir = opt.cache_dir.empty() ? (fs::path(opt.out_dir) / "cache").string() : opt.cache_dir;
 
   const train::TrainingCorpus corpus = shared_corpus(world, opt, cache_dir, threads);
+  if (corpus.maps.empty())
+    throw SharedFailure(opt.dataset_dir + ": no training data: none of its " + std::to_string(corpus.archives) +
+                        " archives has a usable osu!standard map (" + std::to_string(corpus.skips.size()) +
+                        " skipped" + (corpus.skips.empty() ? "" : ": " + corpus.skips.front().subject + ": " +
+                                                                      corpus.skips.front().reason + ", ...") + ")");
   train::DataSplit split;
   try {  // the same on every rank: it depends on the broadcast corpus and the seed only
     split = train::split_by_song(corpus, cfg.val_size.value, seed);

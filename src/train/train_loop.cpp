@@ -236,6 +236,7 @@ class Loop {
     m.epoch = epoch_;
     m.global_step = step_;
     m.batches_seen = total_;
+    m.batches_in_epoch = batch_;
     m.best_val_l2 = best_val_;
     m.best_path = best_val_ >= 0 ? "best.ckpt" : "";
     m.config_yaml = cfg_.yaml_text.c_str();
@@ -288,8 +289,8 @@ class Loop {
     step_ = m.global_step;
     total_ = m.batches_seen;
     best_val_ = m.best_val_l2;
-    batch_ = total_ - epoch_ * per_epoch_;
-    if (epoch_ < 0 || batch_ < 0 || batch_ > per_epoch_)
+    batch_ = m.batches_in_epoch;
+    if (epoch_ < 0 || batch_ < 0 || batch_ > per_epoch_ || total_ - epoch_ * per_epoch_ != batch_)
       throw std::runtime_error(last + ": epoch " + std::to_string(epoch_) + " after " + std::to_string(total_) +
                                " batches does not fit " + std::to_string(per_epoch_) +
                                " batches per epoch: the dataset or the config changed since it was written");

@@ -175,6 +175,7 @@ int FakeTrainer::save(const char* path, const latent::CheckpointMeta& meta) {
   put(o, meta.epoch);
   put(o, meta.global_step);
   put(o, meta.batches_seen);
+  put(o, meta.batches_in_epoch);
   put(o, meta.best_val_l2);
   put_text(o, meta.best_path);
   put_text(o, meta.config_yaml);
@@ -203,6 +204,7 @@ int FakeTrainer::load(const char* path, latent::CheckpointMeta* meta) {
   get(i, meta->epoch);
   get(i, meta->global_step);
   get(i, meta->batches_seen);
+  get(i, meta->batches_in_epoch);
   get(i, meta->best_val_l2);
   get_text(i, best_path_);
   get_text(i, config_);

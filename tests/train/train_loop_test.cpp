@@ -141,6 +141,7 @@ TEST(TrainLoop, CheckpointsLastAndBestAtomically) {
   EXPECT_EQ(meta.global_step, 24);
   EXPECT_EQ(meta.batches_seen, 12);
   EXPECT_EQ(meta.epoch, 2);
+  EXPECT_EQ(meta.batches_in_epoch, 4);  // the epoch ended with its last batch; the next starts epoch 3
   EXPECT_EQ(std::string(meta.best_path), "best.ckpt");
   EXPECT_EQ(std::string(meta.config_yaml), c.config.yaml_text);
   EXPECT_EQ(read_text(config_copy_path(dir)), c.config.yaml_text);
