@@ -172,6 +172,9 @@ FitLatentResult fit_latent_in_session(const mpi::communicator& world, const FitL
   if (opt.max_steps > 0) cfg.max_steps = opt.max_steps;
   const uint64_t seed = opt.seed ? *opt.seed : cfg.seed.value_or(0);
   const int threads = opt.threads > 0 ? opt.threads : threads_per_rank(world);
+  if (cfg.batch_size < world.size())  // the loop refuses it too; here before the featurisation
+    throw SharedFailure(opt.config + ": data.batch_size = " + std::to_string(cfg.batch_size) + " is below the " +
+                        std::to_string(world.size()) + " ranks: every rank needs a window of each batch");
   const std::string cache_dir = opt.cache_dir.empty() ? (fs::path(opt.out_dir) / "cache").string() : opt.cache_dir;
 
   const train::TrainingCorpus corpus = shared_corpus(world, opt, cache_dir, threads);

@@ -74,6 +74,12 @@ class Loop {
       if (n < 0) throw std::runtime_error(std::string("the trainer has no parameter count: ") + t_.last_error());
       counts_[g] = n;
     }
+    // A rank without a window would call no backward pass, and the trainer steps only the
+    // parameters that received a gradient: its weights would part from the others'.
+    if (cfg_.batch_size < red_.size())
+      throw std::runtime_error("batch_size = " + std::to_string(cfg_.batch_size) + " is below the " +
+                               std::to_string(red_.size()) + " ranks: every rank needs a window of each batch "
+                               "(the global batch is the config's, whatever the rank count)");
     const auto [first, end] = share(cfg_.batch_size, red_.rank(), red_.size());
     first_ = first;
     local_ = end - first;

@@ -4,8 +4,8 @@
 #   - a run of 8 steps writes last.ckpt, best.ckpt, metrics.csv (a row per batch) and config.yaml;
 #   - 4 steps then --resume to 8 gives the same weights, bit for bit, and the same metrics.csv;
 #   - mpirun -n 2 (with the per-batch weight check) gives the weights of -n 1 within 1e-5;
-#   - a bad config key, a missing checkpoint to resume and a folder without maps fail with rc 1
-#     and a message naming the problem.
+#   - a bad config key, a missing checkpoint to resume, a folder without maps and more ranks than
+#     windows per batch fail with rc != 0 and a message naming the problem.
 # Usage: fit_latent_cli.sh <cartography> <corpus_small> <work dir> <python with torch>
 set -euo pipefail
 cartography=$1 corpus=$2 work=$3 python=$4
@@ -55,4 +55,6 @@ expect_failure "bad.yml: model.ae_args.stridez: unknown key" \
   "$cartography" fit-latent "$work/data" --config "$work/bad.yml" --out "$work/bad"
 expect_failure "no checkpoint to resume from" fit --out "$work/nothing" --resume
 expect_failure "no training data" "$cartography" fit-latent "$work/empty" --config "$config" --out "$work/e"
+expect_failure "data.batch_size = 2 is below the 4 ranks" \
+  mpirun --oversubscribe -n 4 "$cartography" fit-latent "$work/data" --config "$config" --out "$work/n4"
 echo "fit-latent end to end: OK"

@@ -273,6 +273,28 @@ TEST(TrainLoop, TooFewWindowsForOneBatchIsAnError) {
   }
 }
 
+// Rank 0 of four, alone in this process: the sums are its own, which is all this test needs.
+struct FirstOfFour final : GradientReducer {
+  int rank() const override { return 0; }
+  int size() const override { return 4; }
+  void sum(float*, int64_t) override {}
+  void sum(double*, int64_t) override {}
+  bool same_everywhere(uint64_t) override { return true; }
+};
+
+TEST(TrainLoop, FewerWindowsPerBatchThanRanksIsAnError) {
+  FirstOfFour ranks;
+  Case c = make_case(1, 1, 4, 4, 1, fresh_dir("few_windows"));  // batch_size 3
+  FakeTrainer t(c.config.model);
+  ToySource s(c.windows, 3, 16, 7);
+  try {
+    run_train_loop(t, s, ranks, c.options);
+    FAIL();
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("batch_size = 3 is below the 4 ranks"), std::string::npos) << e.what();
+  }
+}
+
 TEST(TrainLoop, MaxEpochsStopsAtTheEpochEnd) {
   SingleProcess alone;
   Case c = make_case(1, 1, 4, -1, 100, fresh_dir("epochs"));

@@ -1,7 +1,7 @@
 // The training loop under mpirun with the fake trainer (tests/train/fake_trainer.hpp) and the
 // MPI all-reduce of the pipeline plugin: every rank holds the same weights after every batch
 // (checked by the loop's weight hash, check_weights_every = 1), and the weights equal those of
-// one process within float tolerance. Batches of 3 windows: at -n 4 one rank has none.
+// one process within float tolerance. Batches of 5 windows: uneven shards at -n 2 and -n 4.
 //   train_mpi_test <out_dir>               trains, then stops at half, resumes, trains on; rank 0
 //                                          writes <out_dir>/weights.bin (whole run) and
 //                                          <out_dir>/weights_resumed.bin
@@ -72,7 +72,7 @@ train::LoopOptions options(const std::string& out_dir, int64_t max_steps) {
   o.config.model.grad_accum_steps = 2;
   o.config.model.critic_steps_per_gen = 2;
   o.config.model.warmup_steps = 4;
-  o.config.batch_size = 3;
+  o.config.batch_size = 5;
   o.config.seq_len = 16;
   o.config.max_steps = max_steps;
   o.config.val_check_interval = {true, 3};
@@ -90,19 +90,19 @@ int train_and_resume(const std::string& out_dir) {
   int rank = 0;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   pipeline::MpiGradientReducer reducer(MPI_COMM_WORLD);
-  const int64_t windows = 5 * 3 + 1, max_steps = 30;
+  const int64_t windows = 5 * 5 + 1, max_steps = 30;
   std::vector<float> whole_weights;
   {
     const auto o = options(out_dir + "/whole", max_steps);
     train::testing::FakeTrainer t(o.config.model);
-    train::testing::ToySource s(windows, 3, 16, 5);
+    train::testing::ToySource s(windows, 5, 16, 5);
     train::run_train_loop(t, s, reducer, o);
     whole_weights = all_weights(t);
   }
   {
     auto o = options(out_dir + "/resumed", 13);
     train::testing::FakeTrainer first(o.config.model);
-    train::testing::ToySource s(windows, 3, 16, 5);
+    train::testing::ToySource s(windows, 5, 16, 5);
     train::run_train_loop(first, s, reducer, o);
     o.config.max_steps = max_steps;
     o.resume = true;
