@@ -249,6 +249,23 @@ TEST(TrainLoop, ResumeRefusesMissingOrForeignPendingGradients) {
   fs::remove(grad);
   FakeTrainer t3(c.config.model);
   EXPECT_THROW(run_train_loop(t3, s, alone, c.options), std::runtime_error);
+  // A metrics.csv that is not ours is named, not overwritten.
+  c.options.resume = false;
+  c.options.config.max_steps = 10;
+  run_train_loop(t3, s, alone, c.options);
+  c.options.resume = true;
+  c.options.config.max_steps = 20;
+  std::ofstream(metrics_path(dir)) << "a,b\n1,2\n";
+  try {
+    run_train_loop(t3, s, alone, c.options);
+    FAIL();
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find(metrics_path(dir) + ": not a metrics.csv of fit-latent"), std::string::npos)
+        << e.what();
+  }
+  EXPECT_EQ(read_text(metrics_path(dir)), "a,b\n1,2\n");
+  fs::remove(pending_gradients_path(last_checkpoint_path(dir)));
+  EXPECT_THROW(run_train_loop(t3, s, alone, c.options), std::runtime_error);
   const std::string empty = fresh_dir("resume_none");
   c.options.out_dir = empty;
   try {
