@@ -49,6 +49,7 @@ Command add_cross_validate(CLI::App& parent) {
             pipeline::OptionSources sources;
             apply_study_flags(*app, *flags, cv->run, sources);
             pipeline::finalize(cv->run, sources, default_dataset_dir(), default_checkpoint());
+            cv->seed_given = sources.count("seed") > 0;
             if (!cv->full_checkpoint.empty()) require_regular_file(cv->full_checkpoint, "--full-checkpoint", "checkpoint");
             if (!cv->cv_checkpoint.empty()) require_regular_file(cv->cv_checkpoint, "--cv-checkpoint", "checkpoint");
             const bool trains = cv->full_checkpoint.empty() || cv->cv_checkpoint.empty();

@@ -1,7 +1,7 @@
 // `cartography cross-validate` (cross_validation.hpp): in one MPI session, the multi-mapper
 // index of the dataset, the split into the 2-mapper training songs and the 3+-mapper test songs
 // (folders of links under <out>/subsets/), the full-data and the held-out (cv) models (trained
-// by fit-latent, or given), then the study three times (runs.hpp's run_in_session):
+// by fit-latent, or given), then the study three times (run_session.hpp's run_in_session):
 //   <out>/runs/original      the full-data model on the whole dataset (the seed's "original")
 //   <out>/runs/cv_test       the cv model on the test songs
 //   <out>/runs/full_on_test  the full-data model on the test songs (the fair comparison)
@@ -13,6 +13,7 @@
 #include <filesystem>
 
 #include "pipeline/cross_validation.hpp"
+#include "pipeline/fit_latent_job.hpp"
 #include "pipeline/out_dir.hpp"
 #include "pipeline/pipeline_plugin.hpp"
 #include "pipeline/rank_agreement.hpp"
@@ -31,26 +32,37 @@ struct CvLayout {
   std::string test_subset() const { return path("subsets/test"); }
   std::string full_model() const { return path("full"); }
   std::string cv_model() const { return path("cv"); }
+  std::string feature_cache() const { return path("cache"); }  // content-keyed: both trainings share it
   std::string run(const std::string& name) const { return path("runs/" + name); }
   std::string comparison() const { return path("cv_comparison.json"); }
   std::string track_b_cv() const { return path("track_b_cv.json"); }
 };
 
 // The latent model trained by fit-latent on the archives of dataset_dir, into out_dir; returns
-// the checkpoint the runs use. Collective; a failure is thrown on every rank.
+// the checkpoint the runs use: the best by val/l2_rec, as the seed analysed its ModelCheckpoint's
+// (save_top_k: 1), or the last one when no validation ran. Collective; a failure is thrown on
+// every rank.
 std::string train_latent(const mpi::communicator& world, const std::string& dataset_dir, const std::string& out_dir,
-                         const CrossValidateOptions& opt) {
-  (void)world, (void)dataset_dir, (void)out_dir, (void)opt;
-  throw SharedFailure("training the latent model (fit-latent) is not built into this pipeline plugin yet: "
-                      "give both --full-checkpoint and --cv-checkpoint");
+                         const CvLayout& layout, const CrossValidateOptions& opt) {
+  FitLatentOptions fit;
+  fit.dataset_dir = dataset_dir;
+  fit.config = opt.config;
+  fit.out_dir = out_dir;
+  fit.cache_dir = layout.feature_cache();
+  fit.max_steps = opt.max_steps;
+  if (opt.seed_given) fit.seed = opt.run.seed;
+  fit.progress_seconds = opt.run.progress_seconds;
+  fit.force_cpu = opt.run.device == Device::Cpu;
+  const FitLatentResult r = fit_latent_in_session(world, fit);
+  return r.best_checkpoint.empty() ? r.last_checkpoint : r.best_checkpoint;
 }
 
 std::string checkpoint_for(const mpi::communicator& world, const std::string& given, const std::string& what,
-                           const std::string& dataset_dir, const std::string& out_dir,
+                           const std::string& dataset_dir, const std::string& out_dir, const CvLayout& layout,
                            const CrossValidateOptions& opt) {
   if (!given.empty()) return given;
   if (world.rank() == 0) spdlog::info("cross-validate: training the {} model on {} into {}", what, dataset_dir, out_dir);
-  return train_latent(world, dataset_dir, out_dir, opt);
+  return train_latent(world, dataset_dir, out_dir, layout, opt);
 }
 
 // One run of the study; false when it failed (every rank learns it from run_in_session).
@@ -89,9 +101,9 @@ int cross_validate_on(const mpi::communicator& world, const CrossValidateOptions
   });
 
   const std::string full_ckpt = checkpoint_for(world, opt.full_checkpoint, "full-data", opt.run.dataset_dir,
-                                               layout.full_model(), opt);
-  const std::string cv_ckpt =
-      checkpoint_for(world, opt.cv_checkpoint, "cross-validation", layout.train_subset(), layout.cv_model(), opt);
+                                               layout.full_model(), layout, opt);
+  const std::string cv_ckpt = checkpoint_for(world, opt.cv_checkpoint, "cross-validation", layout.train_subset(),
+                                             layout.cv_model(), layout, opt);
 
   if (!run_study(world, opt, opt.run.dataset_dir, full_ckpt, layout.run("original")) ||
       !run_study(world, opt, layout.test_subset(), cv_ckpt, layout.run("cv_test")) ||

@@ -77,6 +77,7 @@ StudyOptions from_plugin_options(const PipelineRunOptions& p) {
 PipelineCrossValidateOptions to_plugin_options(const CrossValidateOptions& o) {
   PipelineCrossValidateOptions p;
   p.run = to_plugin_options(o.run);
+  p.seed_given = o.seed_given ? 1 : 0;
   p.config = o.config.c_str();
   p.max_steps = o.max_steps;
   p.full_checkpoint = o.full_checkpoint.c_str();
@@ -87,6 +88,7 @@ PipelineCrossValidateOptions to_plugin_options(const CrossValidateOptions& o) {
 CrossValidateOptions from_plugin_options(const PipelineCrossValidateOptions& p) {
   CrossValidateOptions o;
   o.run = from_plugin_options(p.run);
+  o.seed_given = p.seed_given != 0;
   o.config = checked_string(p.config, "config");
   o.max_steps = p.max_steps == -1 ? -1 : checked_range(p.max_steps, 1, INT64_MAX, "max_steps");
   o.full_checkpoint = checked_string(p.full_checkpoint, "full_checkpoint");

@@ -17,7 +17,7 @@
 namespace cartography::pipeline {
 
 // Bumped whenever PipelineRunOptions or an entry point below changes.
-inline constexpr int kPipelineAbiVersion = 4;
+inline constexpr int kPipelineAbiVersion = 5;
 
 // StudyOptions as plain data. The strings are borrowed: valid while the call lasts. Enums travel
 // as their integer values and are checked on arrival.
@@ -45,6 +45,7 @@ struct PipelineRunOptions {
 // CrossValidateOptions as plain data (strings borrowed, as above).
 struct PipelineCrossValidateOptions {
   PipelineRunOptions run;
+  int32_t seed_given = 0;
   const char* config = "";
   int64_t max_steps = -1;
   const char* full_checkpoint = "";

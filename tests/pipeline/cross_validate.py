@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """`cartography cross-validate` end to end on synthetic corpora (`cartography synth`), with the
-two models given (--full-checkpoint, --cv-checkpoint: no training), under mpirun -n 1 and -n 2.
+two models given (--full-checkpoint, --cv-checkpoint: no training), under mpirun -n 1 and -n 2,
+and once with both models trained (tiny config, a few steps).
 
 Checks, from sources other than the command's own code:
   - the subsets: <out>/subsets/cv_train links exactly the archives of the songs that the synth
@@ -12,9 +13,12 @@ Checks, from sources other than the command's own code:
   - the cv_test run indexed only 3+-mapper songs; each run used its model and dataset (cartography.h5);
   - both files byte-identical for -n 1 and -n 2;
   - errors: no 2-mapper song, no 3+-mapper song, a missing checkpoint, a checkpoint that is not one
-    (the stale results of an earlier job are gone then).
+    (the stale results of an earlier job are gone then);
+  - trained: the runs used <out>/full's and <out>/cv's best.ckpt, and each training's metrics.csv
+    equals that of `cartography fit-latent` run alone on the whole dataset / on subsets/cv_train
+    (same losses at every step: the cv model saw exactly the 2-mapper songs).
 
-usage: cross_validate.py <cartography> <work_dir> <full_ckpt> <cv_ckpt>
+usage: cross_validate.py <cartography> <work_dir> <full_ckpt> <cv_ckpt> <tiny_config>
 """
 import collections
 import json
@@ -25,7 +29,7 @@ import sys
 
 import h5py  # Debian's python3
 
-CARTO, WORK, FULL_CKPT, CV_CKPT = sys.argv[1:5]
+CARTO, WORK, FULL_CKPT, CV_CKPT, TINY_CONFIG = sys.argv[1:6]
 ENV = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
            OMPI_MCA_rmaps_base_oversubscribe="1")
 failures = []
@@ -78,7 +82,7 @@ def delta(base, cv):
     return absolute, percent, verdict
 
 
-def check_job(dataset, out, songs):
+def check_job(dataset, out, songs, full_ckpt=FULL_CKPT, cv_ckpt=CV_CKPT):
     track_b = {r: load(os.path.join(out, "runs", r, "results/track_b/track_b_results.json"))
                for r in ("original", "cv_test", "full_on_test")}
     cmp_ = load(os.path.join(out, "cv_comparison.json"))
@@ -100,7 +104,7 @@ def check_job(dataset, out, songs):
     t = track_b["cv_test"]
     check(list(cv) == ["description", "checkpoint", "test_songs", "pairs_compared", "full_cosine_mean",
                        "full_cosine_std", "dim_summary", "dim_ranking"], "track_b_cv.json keys are the seed's")
-    check(cv["checkpoint"] == os.path.basename(CV_CKPT), "track_b_cv.json names the cv checkpoint")
+    check(cv["checkpoint"] == os.path.basename(cv_ckpt), "track_b_cv.json names the cv checkpoint")
     check((cv["test_songs"], cv["pairs_compared"], cv["full_cosine_mean"], cv["full_cosine_std"]) ==
           (t["songs_analyzed"], t["pairs_compared"], t["full_cosine_mean"], t["full_cosine_std"]), "track_b_cv.json totals")
     check(cv["dim_summary"] == {d: {k: s[k] for k in ("pearson_mean", "pearson_std", "n_pairs")}
@@ -119,8 +123,8 @@ def check_job(dataset, out, songs):
     index = load(os.path.join(out, "runs/cv_test/data/multi_mapper_index.json"))
     check(len(index) == len(more) and all(g["num_mappers"] >= 3 for g in index), "cv_test indexed the 3+ songs only")
     # Each run's model and dataset, as its cartography.h5 records them.
-    for run, ckpt, data in (("original", FULL_CKPT, dataset), ("cv_test", CV_CKPT, os.path.join(out, "subsets/test")),
-                            ("full_on_test", FULL_CKPT, os.path.join(out, "subsets/test"))):
+    for run, ckpt, data in (("original", full_ckpt, dataset), ("cv_test", cv_ckpt, os.path.join(out, "subsets/test")),
+                            ("full_on_test", full_ckpt, os.path.join(out, "subsets/test"))):
         with h5py.File(os.path.join(out, "runs", run, "cartography.h5"), "r") as f:
             used = (f.attrs["checkpoint"].decode(), f.attrs["dataset_dir"].decode())
         check(os.path.samefile(used[0], ckpt) and os.path.samefile(used[1], data), f"{out}: runs/{run} used {used}")
@@ -132,6 +136,25 @@ def expect_failure(ranks, dataset, out, needle, *args):
     check(needle in text, f"'{needle}' in the output:\n{text[-2000:]}")
     check(not os.path.exists(os.path.join(out, "cv_comparison.json")), f"{needle}: no cv_comparison.json")
     check(not os.path.exists(os.path.join(out, "track_b_cv.json")), f"{needle}: no track_b_cv.json")
+
+
+def check_trained(dataset, songs):
+    out = os.path.join(WORK, "trained")
+    steps = ["--config", TINY_CONFIG, "--max-steps", "4"]
+    rc, text = cross_validate(1, dataset, out, *steps, "--no-controls")
+    check(rc == 0, f"trained: exit code {rc}:\n{text[-3000:]}")
+    if rc != 0:
+        return
+    full, cv = (os.path.join(out, m, "checkpoints/best.ckpt") for m in ("full", "cv"))
+    check_job(dataset, out, songs, full, cv)
+    for model, data in (("full", dataset), ("cv", os.path.join(out, "subsets/cv_train"))):
+        alone = os.path.join(WORK, f"fit_alone_{model}")
+        # Under mpirun as the job was: its core binding sets the thread count, and with it the
+        # order of libtorch's float sums.
+        subprocess.run(["mpirun", "--oversubscribe", "-n", "1", CARTO, "fit-latent", data, "--out", alone,
+                        "--progress-seconds", "5", *steps], env=ENV, check=True, stdout=subprocess.DEVNULL)
+        a, b = (open(os.path.join(d, "metrics.csv"), "rb").read() for d in (alone, os.path.join(out, model)))
+        check(a == b and len(a.splitlines()) > 1, f"trained: {model}/metrics.csv equals fit-latent alone on {data}")
 
 
 def main():
@@ -166,6 +189,8 @@ def main():
         f.write(b"not a checkpoint")
     expect_failure(2, dataset, outs[1], "garbage.ckpt", "--full-checkpoint", FULL_CKPT, "--cv-checkpoint", garbage,
                    "--no-controls")
+
+    check_trained(dataset, songs)
 
     if failures:
         print(f"{len(failures)} check(s) failed")

@@ -120,6 +120,7 @@ TEST(PipelinePluginOptions, CrossValidateOptionsCrossWholeAndBadStepCountsAreRef
   o.run.out_dir = "cv";
   o.run.seed = 42;
   o.run.controls = false;
+  o.seed_given = true;
   o.config = "config/latent_tiny.yml";
   o.max_steps = 1234567890123;
   o.full_checkpoint = "full.ckpt";
@@ -127,8 +128,8 @@ TEST(PipelinePluginOptions, CrossValidateOptionsCrossWholeAndBadStepCountsAreRef
   const pipeline::PipelineCrossValidateOptions plain = pipeline::to_plugin_options(o);
   const pipeline::CrossValidateOptions back = pipeline::from_plugin_options(plain);
   EXPECT_EQ(fields(back.run), fields(o.run));
-  EXPECT_EQ(std::tie(back.config, back.max_steps, back.full_checkpoint, back.cv_checkpoint),
-            std::tie(o.config, o.max_steps, o.full_checkpoint, o.cv_checkpoint));
+  EXPECT_EQ(std::tie(back.seed_given, back.config, back.max_steps, back.full_checkpoint, back.cv_checkpoint),
+            std::tie(o.seed_given, o.config, o.max_steps, o.full_checkpoint, o.cv_checkpoint));
   pipeline::PipelineCrossValidateOptions bad = plain;
   bad.max_steps = 0;
   EXPECT_THROW(pipeline::from_plugin_options(bad), pipeline::OptionError);
