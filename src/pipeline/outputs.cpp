@@ -47,7 +47,8 @@ io::Json latent_manifest_json(const std::vector<GroupOutcome>& outcomes) {
 }
 
 io::Json summary_json(const RunCounts& c, const std::vector<Skip>& skips, const std::vector<std::string>& warnings,
-                      const io::Json& timing, const std::vector<std::string>& odd_names) {
+                      const io::Json& timing, const std::vector<std::string>& odd_names,
+                      const io::Json& checkpoint) {
   io::Json names = io::Json::array();
   for (const auto& n : odd_names) names.push_back({{"shown_as", io::utf8_display(n)}, {"bytes", io::escape_bytes(n)}});
   io::Json by_stage = io::Json::object();
@@ -74,6 +75,7 @@ io::Json summary_json(const RunCounts& c, const std::vector<Skip>& skips, const 
           {"skips", skip_list},
           {"warnings", warnings},
           {"non_utf8_file_names", names},
+          {"checkpoint", checkpoint},
           {"timing", timing}};
 }
 

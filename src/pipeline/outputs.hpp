@@ -26,9 +26,10 @@ struct RunCounts {
 // per-rank figures. (Times and rank counts vary between runs: results/ and data/ do not.)
 // `odd_names`: archive file names that are not valid UTF-8; every output shows them with U+FFFD
 // for each such byte, and the summary lists each with its exact bytes (io::escape_bytes).
+// `checkpoint`: the model's provenance (checkpoint_provenance.hpp, to_json), null without one.
 io::Json summary_json(const RunCounts& counts, const std::vector<Skip>& skips,
                       const std::vector<std::string>& warnings, const io::Json& timing,
-                      const std::vector<std::string>& odd_names = {});
+                      const std::vector<std::string>& odd_names = {}, const io::Json& checkpoint = nullptr);
 
 // The same, as the few lines printed at the end of a run.
 std::string summary_text(const RunCounts& counts, const std::vector<Skip>& skips, size_t warnings);

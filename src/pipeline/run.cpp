@@ -24,6 +24,7 @@
 #include "catalog/index.hpp"
 #include "pipeline/analysis.hpp"
 #include "pipeline/array_spill.hpp"
+#include "pipeline/checkpoint_provenance.hpp"
 #include "pipeline/content_hash.hpp"
 #include "pipeline/controls_outputs.hpp"
 #include "pipeline/dataset.hpp"
@@ -180,6 +181,14 @@ AnalysisInputs open_analysis(const mpi::communicator& world, const RunOptions& o
   return in;
 }
 
+std::optional<CheckpointProvenance> checkpoint_provenance_on_root(const mpi::communicator& world,
+                                                                  const RunOptions& opt, const std::string& hash) {
+  if (opt.checkpoint.empty()) return std::nullopt;
+  const std::string packed =
+      decide_on_root(world, [&] { return pack(to_json(read_checkpoint_provenance(opt.checkpoint, hash))); });
+  return provenance_from_json(unpack(packed), opt.checkpoint);
+}
+
 }  // namespace
 
 RunIndex index_in_session(const mpi::communicator& world, const std::string& dataset_dir, catalog::GroupBy group_by) {
@@ -239,6 +248,8 @@ int run_on(const mpi::communicator& world, const RunOptions& opt) {
   AnalysisInputs analysis_inputs = open_analysis(world, opt, plan.groups.size());
   const std::string checkpoint_hash =
       decide_on_root(world, [&] { return opt.checkpoint.empty() ? std::string() : content_hash(opt.checkpoint); });
+  // Read once on rank 0 and broadcast, so every rank (and any rank count) records the same.
+  const std::optional<CheckpointProvenance> checkpoint = checkpoint_provenance_on_root(world, opt, checkpoint_hash);
   size_t resumed = 0;
   std::string fatal;  // a failure of this rank's own writes: the run stops, on every rank
   double busy_s = 0;  // inside run_group: the rest of the stage this rank waited for the others
@@ -315,7 +326,7 @@ int run_on(const mpi::communicator& world, const RunOptions& opt) {
     auto null_baseline = [&](const std::string& partial) {
       null_records = null_phase(world, partial, merged_records, opt.seed, member_creators(all));
     };
-    write_store(world, opt, files.size(), plan.groups.size(), all, merged_records, spill,
+    write_store(world, opt, checkpoint, files.size(), plan.groups.size(), all, merged_records, spill,
                 opt.controls ? std::function<void(const std::string&)>(null_baseline) : nullptr);
   } catch (const std::exception& e) {
     store_error = e.what();
@@ -365,7 +376,8 @@ int run_on(const mpi::communicator& world, const RunOptions& opt) {
     for (const auto& f : files)
       if (!io::is_valid_utf8(f.name)) odd_names.push_back(f.name);
     io::write_json_file(opt.out_dir + "/" + out_files::kSummary,
-                        summary_json(counts, skips, warnings, timing, odd_names));
+                        summary_json(counts, skips, warnings, timing, odd_names,
+                                     checkpoint ? to_json(*checkpoint) : io::Json(nullptr)));
     std::fputs(summary_text(counts, skips, warnings.size()).c_str(), stdout);
     std::fflush(stdout);
     std::error_code ec;

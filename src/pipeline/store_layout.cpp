@@ -227,9 +227,25 @@ void write_from_spill(const boost::mpi::communicator& world, io::RunStore& store
   throw_if_any(world, error);
 }
 
+// Beside "checkpoint" (its path): what the model is and whether it was trained
+// (checkpoint_provenance.hpp); counters absent from the file are absent here too.
+void write_checkpoint_attributes(io::RunStore& store, const CheckpointProvenance& p) {
+  store.attribute("checkpoint_file", p.file);
+  store.attribute("checkpoint_bytes", p.bytes);
+  store.attribute("checkpoint_xxh3_128", p.xxh3_128);
+  if (p.global_step) store.attribute("checkpoint_global_step", *p.global_step);
+  if (p.epoch) store.attribute("checkpoint_epoch", *p.epoch);
+  if (p.lightning_version) store.attribute("checkpoint_lightning_version", *p.lightning_version);
+  store.attribute("checkpoint_training_state", static_cast<int64_t>(p.training_state));
+  store.attribute("checkpoint_architecture", p.architecture);
+  store.attribute("checkpoint_trained", p.trained);
+  store.attribute("checkpoint_verdict", p.verdict);
+}
+
 }  // namespace
 
-void write_store(const boost::mpi::communicator& world, const RunOptions& opt, size_t archives_seen, size_t groups,
+void write_store(const boost::mpi::communicator& world, const RunOptions& opt,
+                 const std::optional<CheckpointProvenance>& checkpoint, size_t archives_seen, size_t groups,
                  const std::vector<GroupOutcome>& all, const GroupRecords& records,
                  const ArraySpill& mine, const std::function<void(const std::string&)>& before_rename) {
   GroupOffsets off = world.rank() == 0 ? offsets_on_root(all, groups) : GroupOffsets{};
@@ -240,6 +256,7 @@ void write_store(const boost::mpi::communicator& world, const RunOptions& opt, s
   store.attribute("cartography_version", std::string("0.1.0"));
   store.attribute("dataset_dir", opt.dataset_dir);
   store.attribute("checkpoint", opt.checkpoint);
+  if (checkpoint) write_checkpoint_attributes(store, *checkpoint);
   store.attribute("latent", opt.checkpoint.empty() ? std::string("none") : to_string(opt.latent));
   store.attribute("seed", static_cast<int64_t>(opt.seed));
   store.attribute("group_by", to_string(opt.group_by));

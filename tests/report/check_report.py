@@ -7,6 +7,9 @@
   tables  <cartography> <run_dir>         the headline tables printed by `cartography report` match the JSON
   compare <cartography> <run_dir> <work>  same run → 0; a perturbed copy → 1, naming what changed; --tol honoured
   refuse  <cartography> <run_dir> <work>  unfinished runs are refused with a message naming the file
+  provenance <cartography> <run_dir> <work>  the checkpoint's provenance in cartography.h5, run_summary.json and
+                                          the report equals tests/data/train/provenance/expected.json; a copy
+                                          without it (an older run) falls back to the name
   hostile <run_dir> <dest>                a copy of the run whose song titles, artists and skip reasons are
                                           markup and script (as an archive may hold); `browser` on its
                                           report then proves none of it runs
@@ -475,6 +478,61 @@ def cmd_refuse(cartography, run_dir, work):
           "the comparison copy is a regular file and no temporary is left")
 
 
+PROVENANCE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "train", "provenance",
+                          "expected.json")
+
+
+def header_line(report_dir):
+    page = open(os.path.join(report_dir, "index.html"), encoding="utf-8").read()
+    m = re.search(r'<p id="checkpoint-line">(.*?)</p>', page)
+    return html.unescape(m.group(1)) if m else "", page
+
+
+def cmd_provenance(cartography, run_dir, work):
+    """What `run` recorded about its checkpoint (cartography.h5 attributes, run_summary.json) equals
+    what Python's pickle reads from the file (expected.json), and the report shows it; a copy of the
+    run without that record (an older run) falls back to the name."""
+    import h5py
+    with h5py.File(os.path.join(run_dir, "cartography.h5"), "r") as f:
+        attrs = {k[len("checkpoint_"):]: (v.decode() if isinstance(v, bytes) else v.item() if hasattr(v, "item") else v)
+                 for k, v in f.attrs.items() if k.startswith("checkpoint_")}
+        path = f.attrs["checkpoint"].decode()
+    expected = next(v for k, v in load(PROVENANCE).items() if os.path.basename(k) == os.path.basename(path))
+    summary = load(os.path.join(run_dir, "run_summary.json"))["checkpoint"]
+    for key, want in expected.items():
+        got = bool(attrs.get(key)) if key == "training_state" else attrs.get(key)
+        check(got == want, f"cartography.h5 checkpoint_{key}: {got!r}, expected {want!r}")
+        check(summary.get(key) == want, f"run_summary.json checkpoint.{key}: {summary.get(key)!r}, expected {want!r}")
+    check(summary.get("xxh3_128") == attrs.get("xxh3_128") and len(summary.get("xxh3_128", "")) == 32,
+          f"content hash: {summary.get('xxh3_128')!r} vs {attrs.get('xxh3_128')!r}")
+    trained = "yes ({} optimizer steps, epoch {})".format(expected["global_step"], expected["epoch"]) \
+        if expected["trained"] == "yes" else "no (random weights)"
+    line, page = header_line(os.path.join(run_dir, "report"))
+    want = f"checkpoint: {expected['file']} — trained: {trained}; architecture {expected['architecture']}"
+    check(line == want, f"report header: {line!r}, expected {want!r}")
+    warned = "The checkpoint is untrained (random weights)" in page
+    check(warned == (expected["trained"] == "no"), f"Track B's untrained warning shown: {warned}")
+    check(expected["trained"] == "no" or f"Latents from <b>{expected['file']}</b>" in page,
+          "Track B names the trained model")
+    # An older run: no checkpoint_* attributes, no "checkpoint" in the summary.
+    old = os.path.join(work, "older_run")
+    perturbed_copy(run_dir, old)
+    shutil.rmtree(os.path.join(old, "report"), ignore_errors=True)
+    with h5py.File(os.path.join(old, "cartography.h5"), "r+") as f:
+        for k in [k for k in f.attrs if k.startswith("checkpoint_")]:
+            del f.attrs[k]
+    p = os.path.join(old, "run_summary.json")
+    s = load(p)
+    del s["checkpoint"]
+    with open(p, "w") as f:
+        json.dump(s, f)
+    r = subprocess.run([cartography, "report", old, "-q"], capture_output=True, text=True)
+    check(r.returncode == 0, f"report of an older run: exit {r.returncode} {r.stderr[-300:]}")
+    guess = "no (random weights)" if "UNTRAINED" in os.path.basename(path) else "unknown"
+    line, _ = header_line(os.path.join(old, "report"))
+    check(line == f"checkpoint: {path} — trained: {guess}", f"older run's header: {line!r}")
+
+
 PWN = "document.body.setAttribute('data-pwned','{}')"
 HOSTILE_TEXT = [f'<img src=x onerror="{PWN.format(1)}">', f"</script><script>{PWN.format(2)}</script><!--",
                 f"<svg onload=\"{PWN.format(3)}\"></svg>", r"$\undefined{x}^$ 100"]  # the last: TeX for matplotlib
@@ -501,7 +559,7 @@ def cmd_hostile(run_dir, dest):
 def main(argv):
     cmd, args = argv[0], argv[1:]
     {"pngs": cmd_pngs, "browser": cmd_browser, "tables": cmd_tables, "compare": cmd_compare,
-     "refuse": cmd_refuse, "hostile": cmd_hostile}[cmd](*args)
+     "refuse": cmd_refuse, "hostile": cmd_hostile, "provenance": cmd_provenance}[cmd](*args)
     if FAILURES:
         print(f"{len(FAILURES)} failures")
         return 1

@@ -99,10 +99,12 @@ def intro(ctx):
 
 def run_summary_section(ctx):
     run, s = ctx.run, ctx.run.summary
-    ckpt, trained = run.checkpoint_state()
+    ckpt = run.checkpoint_info()
     a = run.attrs
-    inputs = [("dataset", a.get("dataset_dir")), ("checkpoint", ckpt), ("checkpoint trained", trained),
-              ("latent", a.get("latent")), ("seed", a.get("seed")), ("group by", a.get("group_by")),
+    inputs = [("dataset", a.get("dataset_dir")), ("checkpoint", ckpt["name"]), ("checkpoint trained", ckpt["trained"])]
+    if ckpt["architecture"]:
+        inputs += [("checkpoint path", a.get("checkpoint")), ("architecture", ckpt["architecture"])]
+    inputs += [("latent", a.get("latent")), ("seed", a.get("seed")), ("group by", a.get("group_by")),
               ("audio match", a.get("audio_match")), ("job file", a.get("job_file") or "none"),
               ("ranks", s.get("timing", {}).get("ranks", a.get("ranks")))]
     counts = [(f"archives {k.replace('_', ' ')}", v, f"archives.{k}") for k, v in s.get("archives", {}).items()]
@@ -171,6 +173,15 @@ def track_a_section(ctx):
         '<div id="ta-pairs" class="figure"></div>')
 
 
+def model_note(ckpt):
+    """Track B's first words: which model made the latents, and a warning when it is untrained."""
+    if ckpt["untrained"]:
+        return '<p class="lead"><b>The checkpoint is untrained (random weights)</b>: Track B and synthesis numbers show ' \
+            "that every stage runs, not what a trained model finds.</p>"
+    arch = f"; architecture {e(ckpt['architecture'])}" if ckpt["architecture"] else ""
+    return f'<p class="lead">Latents from <b>{e(ckpt["name"])}</b>, trained: <b>{e(ckpt["trained"])}</b>{arch}.</p>'
+
+
 def track_b_section(ctx):
     tb = ctx.head["track_b"]
     if not tb:
@@ -181,10 +192,7 @@ def track_b_section(ctx):
              num(r["cosine_mean"], f"track_b.{r['dim']}.cosine_mean"), num(r["between_var_mean"]),
              txt(r["category"], "cat-" + r["category"])] for r in tb["rows"]]
     tax = tb["taxonomy"]
-    ckpt, trained = ctx.run.checkpoint_state()
-    warn = "" if not trained.startswith("no") else \
-        '<p class="lead"><b>The checkpoint is untrained (random weights)</b>: Track B and synthesis numbers show ' \
-        "that every stage runs, not what a trained model finds.</p>"
+    warn = model_note(ctx.run.checkpoint_info())
     return section(
         "track-b", "Track B: the latent space",
         warn,
@@ -386,10 +394,12 @@ def write_page(ctx, out_dir, figures):
         ("summary", "Run"), ("track-a", "Track A"), ("track-b", "Track B"), ("synthesis", "Synthesis"),
         ("songs", "Songs"), ("signal", "Signal"), ("published", "vs published"), ("cv", "Cross-validation"),
         ("controls", "Controls"), ("figures", "Figures"), ("provenance", "Provenance")])
-    ckpt, trained = ctx.run.checkpoint_state()
+    ckpt = ctx.run.checkpoint_info()
+    arch = f"; architecture {ckpt['architecture']}" if ckpt["architecture"] else ""
     tables_text = e(text_tables(ctx.head))
     body = [
-        f'<header><h1>{e(title)}</h1><p>{e(ctx.run.dir)}</p><p>checkpoint: {e(ckpt)} (trained: {e(trained)})</p></header>',
+        f'<header><h1>{e(title)}</h1><p>{e(ctx.run.dir)}</p>'
+        f'<p id="checkpoint-line">checkpoint: {e(ckpt["name"])} — trained: {e(ckpt["trained"])}{e(arch)}</p></header>',
         f"<nav>{nav}</nav><main>",
         '<pre id="js-errors"></pre>',
         section("headline", "What this run found", intro(ctx), f'<pre class="tables">{tables_text}</pre>'),

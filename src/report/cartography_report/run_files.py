@@ -179,10 +179,34 @@ class Run:
         g = self.index[group] if 0 <= group < len(self.index) else {}
         return f"{g.get('artist', '?')} - {g.get('title', '?')}"
 
-    def checkpoint_state(self):
-        """(path, trained) with trained 'no' for the bundled random weights, 'unknown' otherwise:
-        nothing in a checkpoint file proves it was trained."""
+    def checkpoint_info(self):
+        """Which model the run used and whether it was trained: what `run` recorded from the file
+        (cartography.h5's checkpoint_* attributes, else run_summary.json's "checkpoint"), or for
+        runs older than that record, a guess from the name: 'no' for the bundled random weights,
+        'unknown' otherwise."""
         ckpt = str(self.attrs.get("checkpoint", "") or "")
         if not ckpt or ckpt == "none":
-            return "none (Track A only)", "n/a"
-        return ckpt, "no (random weights)" if "UNTRAINED" in os.path.basename(ckpt) else "unknown"
+            return {"name": "none (Track A only)", "trained": "n/a", "architecture": None, "untrained": False}
+        a = self.attrs
+        recorded = {k[len("checkpoint_"):]: v for k, v in a.items() if k.startswith("checkpoint_")}
+        if "trained" not in recorded and isinstance(self.summary.get("checkpoint"), dict):
+            recorded = self.summary["checkpoint"]
+        state = recorded.get("trained")
+        if state not in ("yes", "no", "unknown"):
+            untrained = "UNTRAINED" in os.path.basename(ckpt)
+            return {"name": ckpt, "trained": "no (random weights)" if untrained else "unknown",
+                    "architecture": None, "untrained": untrained}
+        step, epoch = recorded.get("global_step"), recorded.get("epoch")
+        counters = f"{step} optimizer steps" + (f", epoch {epoch}" if epoch is not None else "") \
+            if step is not None else ""
+        verdict = str(recorded.get("verdict", ""))
+        trained = {"yes": f"yes ({counters})", "no": "no (random weights)",
+                   "unknown": "unknown" + (f" ({verdict.split(': ', 1)[-1]})" if verdict else "")}[state]
+        return {"name": str(recorded.get("file") or os.path.basename(ckpt)), "trained": trained,
+                "architecture": recorded.get("architecture"), "untrained": state == "no"}
+
+    def checkpoint_state(self):
+        """(name, trained) for the page: trained 'yes (N optimizer steps, epoch E)', 'no (random
+        weights)', 'unknown' or 'n/a' (see checkpoint_info)."""
+        info = self.checkpoint_info()
+        return info["name"], info["trained"]
