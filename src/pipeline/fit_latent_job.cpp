@@ -140,7 +140,7 @@ void log_corpus(const train::TrainingCorpus& c, const train::DataSplit& split, c
                cfg.batch_size, cfg.seq_len, ranks);
 }
 
-// Rank 0's progress line: "fit-latent: step 120/800 (15.0%), epoch 2, 3.21 batches/s, ETA 5m03s".
+// Rank 0's progress line: "fit-latent: step 120/800 (15.0%), epoch 2, 3.21 steps/s (1.60 batches/s), ETA 3m35s".
 train::ProgressFn progress_printer(const train::TrainConfig& cfg, double every_s) {
   auto last = std::make_shared<double>(-1e300);
   const double steps_per_batch = double(std::max(1, cfg.model.critic_steps_per_gen) + 1) /
@@ -156,7 +156,8 @@ train::ProgressFn progress_printer(const train::TrainConfig& cfg, double every_s
       line += "/" + std::to_string(s.max_steps) + pct;
     }
     char tail[96];
-    std::snprintf(tail, sizeof tail, ", epoch %lld, %.2f batches/s", static_cast<long long>(s.epoch), rate);
+    std::snprintf(tail, sizeof tail, ", epoch %lld, %.2f steps/s (%.2f batches/s)", static_cast<long long>(s.epoch),
+                  rate * steps_per_batch, rate);
     line += tail;
     if (s.max_steps > 0 && rate > 0)
       line += ", ETA " + format_duration(double(s.max_steps - s.global_step) / steps_per_batch / rate);
@@ -224,10 +225,13 @@ FitLatentResult fit_latent_in_session(const mpi::communicator& world, const FitL
   if (r.best_val_l2 >= 0) result.best_checkpoint = train::best_checkpoint_path(opt.out_dir);
   result.global_step = r.global_step;
   result.best_val_l2 = r.best_val_l2;
-  if (world.rank() == 0)
-    spdlog::info("fit-latent: done at global step {} (epoch {}), best val/l2_rec {} -> {}; {}", r.global_step, r.epoch,
-                 r.best_val_l2, result.best_checkpoint.empty() ? "(no validation)" : result.best_checkpoint,
+  if (world.rank() == 0) {
+    const std::string best = result.best_checkpoint.empty()
+                                 ? "no validation ran"
+                                 : "best val/l2_rec " + std::to_string(r.best_val_l2) + ": " + result.best_checkpoint;
+    spdlog::info("fit-latent: done at global step {} (epoch {}); {}; last: {}", r.global_step, r.epoch, best,
                  result.last_checkpoint);
+  }
   return result;
 }
 
