@@ -61,7 +61,7 @@ void apply_verdict(CheckpointProvenance& p) {
     p.verdict = "untrained (random weights): global_step is " + std::to_string(*p.global_step);
   } else {
     p.trained = "unknown";
-    p.verdict = "unknown: the file has no global_step (not a Lightning training checkpoint)";
+    p.verdict = "unknown: no global_step in the file (a bare state_dict, or not saved by Lightning)";
   }
 }
 

@@ -199,9 +199,8 @@ class Run:
         step, epoch = recorded.get("global_step"), recorded.get("epoch")
         counters = f"{step} optimizer steps" + (f", epoch {epoch}" if epoch is not None else "") \
             if step is not None else ""
-        verdict = str(recorded.get("verdict", ""))
         trained = {"yes": f"yes ({counters})", "no": "no (random weights)",
-                   "unknown": "unknown" + (f" ({verdict.split(': ', 1)[-1]})" if verdict else "")}[state]
+                   "unknown": "unknown (the file records no training steps)"}[state]
         return {"name": str(recorded.get("file") or os.path.basename(ckpt)), "trained": trained,
                 "architecture": recorded.get("architecture"), "untrained": state == "no"}
 
