@@ -85,12 +85,15 @@ std::string track_b_of(const CvLayout& layout, const std::string& run) {
 
 int cross_validate_on(const mpi::communicator& world, const CrossValidateOptions& opt) {
   const CvLayout layout{opt.run.out_dir};
-  // The split, decided by rank 0 from the index every rank built together; the result files of
-  // an earlier job go first, so a failure leaves none that looks like this job's.
+  // The result files of an earlier job go first, so a failure leaves none that looks like this
+  // job's; then the split, decided by rank 0 from the index every rank built together.
+  decide_on_root(world, [&] {
+    for (const std::string& f : {layout.comparison(), layout.track_b_cv()}) fs::remove(f);
+    return std::string();
+  });
   const RunIndex index = index_in_session(world, opt.run.dataset_dir, opt.run.group_by);
   cv::CvSplit split;
   decide_on_root(world, [&] {
-    for (const std::string& f : {layout.comparison(), layout.track_b_cv()}) fs::remove(f);
     split = cv::split_by_mapper_count(index.plan.groups);
     cv::make_subset_folder(layout.train_subset(), opt.run.dataset_dir, split.train_archives);
     cv::make_subset_folder(layout.test_subset(), opt.run.dataset_dir, split.test_archives);

@@ -179,7 +179,7 @@ def main():
 
     # Errors: each names why; none leaves result files (the stale ones of the job above go too).
     only_three = synth("only_three", "--songs", "3", "--seed", "2", "--min-mappers", "3", "--max-mappers", "4")
-    expect_failure(2, only_three, os.path.join(WORK, "err_no_two"), "no song has exactly two mappers", *models)
+    expect_failure(2, only_three, outs[2], "no song has exactly two mappers", *models)  # over -n 2's results
     only_two = synth("only_two", "--songs", "3", "--seed", "2", "--min-mappers", "2", "--max-mappers", "2")
     expect_failure(1, only_two, os.path.join(WORK, "err_no_three"), "no song has three or more mappers", *models)
     expect_failure(1, dataset, os.path.join(WORK, "err_missing"), "--full-checkpoint: checkpoint",
