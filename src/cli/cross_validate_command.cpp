@@ -38,6 +38,12 @@ Command add_cross_validate(CLI::App& parent) {
       "Retrain the latent model on the songs with two mappers, test it on the songs with three or more "
       "(under mpirun/srun: one rank per process); writes cv_comparison.json and track_b_cv.json");
   declare_study_flags(*app, *flags);
+  // The rows' help speaks of one run; here they mean the job's.
+  app->get_option("--out")->description(
+      "Output folder (subsets/, full/, cv/, cache/, runs/{original,cv_test,full_on_test}/, cv_comparison.json, "
+      "track_b_cv.json)");
+  app->get_option("--seed")->description("The runs' seed (as run's), and the training's when given "
+                                         "(else the config's seed_everything)");
   app->add_option("--config", cv->config, "Training config (default: config/latent_tiny.yml, else latent_model.yml)");
   app->add_option("--max-steps", cv->max_steps, "Optimizer steps of each training (default: the config's)")
       ->check(CLI::Range(int64_t{1}, INT64_MAX));
