@@ -79,6 +79,13 @@ bool run_study(const mpi::communicator& world, const CrossValidateOptions& opt, 
   return run_in_session(world, run) == 0;
 }
 
+// How track_b_cv.json names the cv model: a given file by its name (the seed's
+// "epoch=3-step=37996.ckpt"), a trained one by its path under --out ("cv/checkpoints/best.ckpt").
+std::string checkpoint_name(const std::string& used, const std::string& given) {
+  return given.empty() ? (fs::path("cv") / "checkpoints" / fs::path(used).filename()).string()
+                       : fs::path(used).filename().string();
+}
+
 std::string track_b_of(const CvLayout& layout, const std::string& run) {
   return (fs::path(layout.run(run)) / out_files::kTrackB).string();
 }
@@ -118,7 +125,7 @@ int cross_validate_on(const mpi::communicator& world, const CrossValidateOptions
     const cv::TrackB cv_test = cv::read_track_b(track_b_of(layout, "cv_test"));
     const cv::TrackB full_on_test = cv::read_track_b(track_b_of(layout, "full_on_test"));
     const io::Json comparison = cv::cv_comparison_json(original, cv_test, full_on_test, split);
-    io::write_json_file(layout.track_b_cv(), cv::track_b_cv_json(cv_test, fs::path(cv_ckpt).filename().string()));
+    io::write_json_file(layout.track_b_cv(), cv::track_b_cv_json(cv_test, checkpoint_name(cv_ckpt, opt.cv_checkpoint)));
     io::write_json_file(layout.comparison(), comparison);
     spdlog::info("cross-validate: cv {:.4f} vs original {:.4f}: {}", cv_test.json.at("full_cosine_mean").get<double>(),
                  original.json.at("full_cosine_mean").get<double>(),

@@ -104,7 +104,8 @@ def check_job(dataset, out, songs, full_ckpt=FULL_CKPT, cv_ckpt=CV_CKPT):
     t = track_b["cv_test"]
     check(list(cv) == ["description", "checkpoint", "test_songs", "pairs_compared", "full_cosine_mean",
                        "full_cosine_std", "dim_summary", "dim_ranking"], "track_b_cv.json keys are the seed's")
-    check(cv["checkpoint"] == os.path.basename(cv_ckpt), "track_b_cv.json names the cv checkpoint")
+    named = os.path.relpath(cv_ckpt, out) if cv_ckpt.startswith(out + os.sep) else os.path.basename(cv_ckpt)
+    check(cv["checkpoint"] == named, f"track_b_cv.json names the cv checkpoint {named}: {cv['checkpoint']}")
     check((cv["test_songs"], cv["pairs_compared"], cv["full_cosine_mean"], cv["full_cosine_std"]) ==
           (t["songs_analyzed"], t["pairs_compared"], t["full_cosine_mean"], t["full_cosine_std"]), "track_b_cv.json totals")
     check(cv["dim_summary"] == {d: {k: s[k] for k in ("pearson_mean", "pearson_std", "n_pairs")}
