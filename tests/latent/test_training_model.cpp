@@ -21,9 +21,11 @@
 #include "latent/training/muon.hpp"
 #include "latent/training/training_model.hpp"
 #include "latent_test.hpp"
+#include "tiny_checkpoint.hpp"
 
 using namespace cartography::latent;
 using namespace cartography::latent::training;
+using latent_test::tiny_hyper_params;
 
 namespace {
 
@@ -42,35 +44,6 @@ torch::Tensor load(const std::string& path) {
   return torch::from_blob(a.data.data(), {static_cast<int64_t>(a.data.size())}, torch::kFloat).reshape(a.shape).clone();
 }
 
-// The `model:` section of latent_tiny.yml (the config of the fixture checkpoint).
-LatentHyperParams tiny_hyper_params() {
-  LatentHyperParams hp;
-  hp.lr = 0.002;
-  hp.weight_decay = 0;
-  hp.warmup_steps = 500;
-  hp.warmup_init = 0.01;
-  hp.grad_accum_steps = 1;
-  hp.critic_steps_per_gen = 1;
-  hp.gp_factor = 10;
-  hp.gan_factor = 5e-3;
-  hp.fm_factor = 1;
-  hp.pixel_factor = 0;
-  hp.kl_factor = 1e-4;
-  hp.emb_dim = 16;
-  hp.h_dim = 64;
-  hp.audio_h_dim = 16;
-  hp.n_strides = 3;
-  hp.strides[0] = 2, hp.strides[1] = 3, hp.strides[2] = 3;
-  hp.num_stacks = 1;
-  hp.stack_depth = 2;
-  hp.critic_spec_features = 8;
-  hp.critic_scales = 2;
-  hp.n_critic_convs = 3;
-  hp.critic_convs[0] = {16, 3, 1, 1};
-  hp.critic_convs[1] = {32, 5, 3, 4};
-  hp.critic_convs[2] = {16, 3, 1, 1};
-  return hp;
-}
 
 TrainingModel loaded_model(bool resume = true) {
   TrainingModel model(tiny_hyper_params(), /*seed=*/7);
@@ -293,17 +266,6 @@ constexpr double kAdamRel = 1e-3;
 
 double bf16_ulp(double v) { return v > 0 ? std::ldexp(1.0, static_cast<int>(std::floor(std::log2(v))) - 7) : 0.0; }
 
-MuonOptions muon_options(const LatentHyperParams& hp) {
-  MuonOptions o;
-  o.lr = hp.lr;
-  o.adam_lr_factor = hp.adam_lr_factor;
-  o.weight_decay = hp.weight_decay;
-  o.momentum = hp.momentum;
-  o.adamw_beta1 = hp.adamw_beta1, o.adamw_beta2 = hp.adamw_beta2, o.adamw_eps = hp.adamw_eps;
-  o.schedule.warmup_steps = hp.warmup_steps;
-  o.schedule.warmup_init = hp.warmup_init;
-  return o;
-}
 
 std::vector<torch::Tensor> snapshot(TrainingModel& model) {
   std::vector<torch::Tensor> out;
@@ -340,8 +302,8 @@ double worst_step_ratio(TrainingModel& model, const std::vector<torch::Tensor>& 
 
 struct Trainer {
   TrainingModel model = loaded_model();
-  MuonOptimizer c_opt{model->group_parameters(kCritic), muon_options(tiny_hyper_params())};
-  MuonOptimizer g_opt{model->group_parameters(kGenerator), muon_options(tiny_hyper_params())};
+  MuonOptimizer c_opt{model->group_parameters(kCritic), muon_options_from(tiny_hyper_params())};
+  MuonOptimizer g_opt{model->group_parameters(kGenerator), muon_options_from(tiny_hyper_params())};
 
   // training_step with critic_steps_per_gen = grad_accum_steps = 1.
   void step(const Batch& b, const torch::Tensor& critic_noise, const torch::Tensor& gen_noise) {

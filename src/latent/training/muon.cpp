@@ -210,4 +210,19 @@ void MuonOptimizer::set_schedule_state(const MuonScheduleState& s) {
   schedule_ = s;
 }
 
+MuonOptions muon_options_from(const LatentHyperParams& hp) {
+  MuonOptions o;
+  o.lr = hp.lr;
+  o.adam_lr_factor = hp.adam_lr_factor;
+  o.weight_decay = hp.weight_decay;
+  o.momentum = hp.momentum;
+  o.adamw_beta1 = hp.adamw_beta1;
+  o.adamw_beta2 = hp.adamw_beta2;
+  o.adamw_eps = hp.adamw_eps;
+  o.schedule.warmup_steps = hp.warmup_steps;
+  o.schedule.warmup_init = hp.warmup_init;
+  if (hp.decay_start >= 0) o.schedule.decay_start = hp.decay_start;
+  return o;
+}
+
 }  // namespace cartography::latent::training

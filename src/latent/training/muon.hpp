@@ -27,6 +27,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "latent/trainer_plugin.hpp"
 #include "latent/training/lr_schedule.hpp"
 
 namespace cartography::latent::training {
@@ -40,6 +41,9 @@ struct MuonOptions {
   double adamw_beta1 = 0.9, adamw_beta2 = 0.95, adamw_eps = 1e-10;
   LrScheduleArgs schedule;
 };
+
+// The options of the hyper-parameters' opt_args and lr_schedule_args (decay_start < 0: none).
+MuonOptions muon_options_from(const LatentHyperParams& hp);
 
 // One parameter's optimizer state; undefined tensors: not stepped yet.
 struct MuonParamState {

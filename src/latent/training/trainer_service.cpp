@@ -25,21 +25,6 @@ namespace {
 constexpr uint64_t kGeneratorPass = 0xFFFF;
 constexpr uint64_t kValidationPass = 0xFFFE;
 
-MuonOptions muon_options(const LatentHyperParams& hp) {
-  MuonOptions o;
-  o.lr = hp.lr;
-  o.adam_lr_factor = hp.adam_lr_factor;
-  o.weight_decay = hp.weight_decay;
-  o.momentum = hp.momentum;
-  o.adamw_beta1 = hp.adamw_beta1;
-  o.adamw_beta2 = hp.adamw_beta2;
-  o.adamw_eps = hp.adamw_eps;
-  o.schedule.warmup_steps = hp.warmup_steps;
-  o.schedule.warmup_init = hp.warmup_init;
-  if (hp.decay_start >= 0) o.schedule.decay_start = hp.decay_start;
-  return o;
-}
-
 torch::Device pick_device(const TrainerOptions& o) {
   if (o.force_cpu || !torch::cuda::is_available()) return torch::kCPU;
   const int count = static_cast<int>(torch::cuda::device_count());
@@ -122,7 +107,7 @@ class TorchTrainer final : public LatentTrainer {
     model_ = TrainingModel(hp_, o.seed, device_);
     for (int g = 0; g < 2; ++g) {
       params_[g] = model_->group_parameters(static_cast<TrainerGroup>(g));
-      optimizers_[g] = std::make_unique<MuonOptimizer>(params_[g], muon_options(hp_));
+      optimizers_[g] = std::make_unique<MuonOptimizer>(params_[g], muon_options_from(hp_));
     }
   }
 
