@@ -279,12 +279,6 @@ Ref root_value(const LightningCheckpoint& c, Storages& storages) {
                  {"lr_schedulers", pickle::list(std::move(schedulers))},
                  {"hparams_name", s("kwargs")},
                  {"hyper_parameters", hyper_parameters_value(c.hparams)}});
-  if (!c.critic_gradient_carry.empty()) {
-    Items carry;
-    for (const NamedTensor& t : c.critic_gradient_carry)
-      carry.emplace_back(s(t.name), storages.tensor(t.data, t.shape, "critic gradient " + t.name));
-    root->get<pickle::Dict>()->items.emplace_back(s(kCriticGradientKey), pickle::dict(std::move(carry)));
-  }
   return root;
 }
 

@@ -95,8 +95,6 @@ struct ModelCheckpointState {
 // and looks it up by on resume.
 std::string model_checkpoint_state_key(const ModelCheckpointState& state);
 
-inline constexpr const char* kCriticGradientKey = "cartography_critic_gradient";
-
 struct LightningCheckpoint {
   int64_t epoch = 0, global_step = 0;
   std::vector<NamedTensor> state_dict;
@@ -108,12 +106,6 @@ struct LightningCheckpoint {
   std::vector<LambdaLRState> schedulers;    // one per optimizer
   FitLoopState loops;
   std::optional<ModelCheckpointState> model_checkpoint;
-  // The critic's gradient left by the last generator pass (the reference does not freeze the
-  // critic there, and the critic's next step uses it). Lightning keeps no gradient in a
-  // checkpoint, so its resume loses this term; ours keeps it under an extra top-level key,
-  // "cartography_critic_gradient" (name → tensor), which Lightning ignores, so that a resumed
-  // run equals an uninterrupted one. Written only when non-empty.
-  std::vector<NamedTensor> critic_gradient_carry;
 };
 
 // The hyper_parameters dict Lightning 2.5 stores for these init arguments: the reference's keys

@@ -3,6 +3,7 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <exception>
@@ -56,22 +57,27 @@ class FlatGradient {
     return flat_.data();
   }
 
-  // Copies the (possibly all-reduced) values back into the gradients that exist.
+  // Copies the values (all-reduced, or restored by a resume) back into the gradients. A
+  // parameter that had no gradient gets one only when its values are not all zero, so the
+  // parameters no loss reaches keep none, as in the reference.
   void import_into(const std::vector<torch::Tensor>& params) {
     if (!exported_) return;
     int64_t at = 0;
     for (size_t i = 0; i < params.size(); ++i) {
       auto& p = const_cast<torch::Tensor&>(params[i]);
-      if (defined_[i]) {
-        const auto host = torch::from_blob(flat_.data() + at, p.sizes(), torch::kFloat32);
-        p.mutable_grad().copy_(host);
+      const float* values = flat_.data() + at;
+      const int64_t n = p.numel();
+      const bool nonzero = std::any_of(values, values + n, [](float v) { return v != 0.0f; });
+      if (defined_[i] || nonzero) {
+        const auto host = torch::from_blob(const_cast<float*>(values), p.sizes(), torch::kFloat32);
+        if (p.grad().defined()) p.mutable_grad().copy_(host);
+        else p.mutable_grad() = host.to(p.device(), /*non_blocking=*/false, /*copy=*/true);
       }
-      at += p.numel();
+      at += n;
     }
     exported_ = false;
   }
 
-  void forget() { exported_ = false; }
 
  private:
   std::vector<float> flat_;
@@ -120,22 +126,21 @@ class TorchTrainer final : public LatentTrainer {
   int critic_backward(const TrainSamples& s, CriticLosses* out) override {
     return guard([&] {
       const auto [audio, chart] = inputs(s);
+      flush();
       const auto noise = model_->batch_noise(keys(s), critic_passes_++, s.frames);
       const auto losses = model_->critic_backward(audio, chart, noise, s.weight);
       if (out) *out = losses;
-      flat_[kCritic].forget();
     });
   }
 
   int generator_backward(const TrainSamples& s, GeneratorLosses* out) override {
     return guard([&] {
       const auto [audio, chart] = inputs(s);
+      flush();
       const auto noise = model_->batch_noise(keys(s), kGeneratorPass, s.frames);
       const auto losses = model_->generator_backward(audio, chart, noise, s.weight);
       critic_passes_ = 0;
       if (out) *out = losses;
-      flat_[kCritic].forget();
-      flat_[kGenerator].forget();
     });
   }
 
@@ -188,8 +193,10 @@ class TorchTrainer final : public LatentTrainer {
       const auto& sch_list = pickle::as_sequence(schedulers);
       if (opt_list.size() != 2 || sch_list.size() != 2) ck.fail("expected two optimizers and two schedulers");
       for (int g = 0; g < 2; ++g) restore_optimizer(ck, g, opt_list[g], sch_list[g]);
-      restore_critic_carry(ck);
-      for (auto& f : flat_) f.forget();
+      for (int g = 0; g < 2; ++g) {
+        for (auto& p : params_[g]) p.mutable_grad() = torch::Tensor();
+        flat_[g] = FlatGradient{};
+      }
       critic_passes_ = 0;
       if (meta) read_meta(ck, meta);
     });
@@ -238,6 +245,12 @@ class TorchTrainer final : public LatentTrainer {
             torch::from_blob(chart, {s.batch, kChartDim, s.frames}, torch::kFloat32).to(device_)};
   }
 
+  // Gradients the caller wrote through gradient() (an all-reduce, a resume's pending
+  // gradients) become the parameters' before any further backward pass adds to them.
+  void flush() {
+    for (int g = 0; g < 2; ++g) flat_[g].import_into(params_[g]);
+  }
+
   static std::vector<uint64_t> keys(const TrainSamples& s) { return {s.noise_keys, s.noise_keys + s.batch}; }
 
   LightningCheckpoint checkpoint_of(const CheckpointMeta& meta, const char* path) {
@@ -281,8 +294,6 @@ class TorchTrainer final : public LatentTrainer {
     mc.last_model_path = std::filesystem::path(path).string();
     if (!mc.best_model_path.empty() && mc.best_model_score) mc.best_k_models = {{mc.best_model_path, *mc.best_model_score}};
     ck.model_checkpoint = mc;
-    for (const auto& [name, p] : model_->group_named_parameters(kCritic))
-      if (p.grad().defined()) ck.critic_gradient_carry.push_back({name, p.sizes().vec(), host_.keep(p.grad())});
     return ck;
   }
 
@@ -314,24 +325,6 @@ class TorchTrainer final : public LatentTrainer {
     sch.initial_lr = pickle::as_number(pickle::lookup(group, "initial_lr"));
     sch.last_epoch = int_at(sch_state, "last_epoch");
     opt.set_schedule_state(sch);
-  }
-
-  // The critic's gradient from the last generator pass (see LightningCheckpoint); a Lightning
-  // checkpoint has none, and the critic then starts without it, as Lightning's resume does.
-  void restore_critic_carry(const Checkpoint& ck) {
-    const auto carry = pickle::lookup(ck.root(), kCriticGradientKey);
-    const auto* dict = carry ? carry->get<pickle::Dict>() : nullptr;
-    for (auto& [name, p] : model_->group_named_parameters(kCritic)) {
-      p.mutable_grad() = torch::Tensor();
-      if (!dict) continue;
-      for (const auto& [k, v] : dict->items) {
-        const auto* key = k->get<std::string>();
-        if (!key || *key != name) continue;
-        auto g = tensor_from(ck, v, std::string(kCriticGradientKey) + "." + name);
-        if (g.sizes() != p.sizes()) ck.fail(std::string(kCriticGradientKey) + "." + name + " has the wrong shape");
-        p.mutable_grad() = g.to(device_);
-      }
-    }
   }
 
   void read_meta(const Checkpoint& ck, CheckpointMeta* meta) {
