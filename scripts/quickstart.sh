@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The README's main command: installs dependencies, builds, and runs the whole pipeline on the
-# bundled corpus (tests/data/corpus_small) with the bundled (untrained) checkpoint, on 2 ranks,
+# bundled corpus (tests/data/corpus_small) with the bundled demo model (checkpoints/latent_demo.ckpt,
+# trained on a synthetic corpus; see checkpoints/README.md), on 2 ranks,
 # ending with the report (figures and a self-contained index.html).
 set -euo pipefail
 cd "$(dirname "$0")/.."

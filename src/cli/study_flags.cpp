@@ -23,7 +23,7 @@ void apply_study_flags(const CLI::App& app, StudyFlags& flags, pipeline::StudyOp
 std::string default_dataset_dir() { return std::string(CARTOGRAPHY_SOURCE_DIR) + "/tests/data/corpus_small"; }
 
 std::string default_checkpoint() {
-  return std::string(CARTOGRAPHY_SOURCE_DIR) + "/checkpoints/vae_small_UNTRAINED_random_weights.ckpt";
+  return std::string(CARTOGRAPHY_SOURCE_DIR) + "/checkpoints/latent_demo.ckpt";
 }
 
 }  // namespace cartography::cli

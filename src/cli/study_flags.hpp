@@ -27,7 +27,8 @@ void declare_study_flags(CLI::App& app, StudyFlags& flags);
 void apply_study_flags(const CLI::App& app, StudyFlags& flags, pipeline::StudyOptions& options,
                        pipeline::OptionSources& sources);
 
-// The bundled corpus and untrained checkpoint that `run` falls back on.
+// The bundled corpus and demo model (checkpoints/latent_demo.ckpt, trained on a synthetic corpus;
+// see checkpoints/README.md) that `run` falls back on.
 std::string default_dataset_dir();
 std::string default_checkpoint();
 

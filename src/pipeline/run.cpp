@@ -19,6 +19,7 @@
 #include <map>
 #include <optional>
 #include <thread>
+#include <cstdio>
 #include <cstdlib>
 
 #include "catalog/index.hpp"
@@ -379,6 +380,8 @@ int run_on(const mpi::communicator& world, const RunOptions& opt) {
                         summary_json(counts, skips, warnings, timing, odd_names,
                                      checkpoint ? to_json(*checkpoint) : io::Json(nullptr)));
     std::fputs(summary_text(counts, skips, warnings.size()).c_str(), stdout);
+    // Which model made the latents and whether it was trained, beside the counts (issue 9).
+    if (checkpoint) std::printf("checkpoint: %s — %s\n", checkpoint->file.c_str(), checkpoint->verdict.c_str());
     std::fflush(stdout);
     std::error_code ec;
     fs::remove_all(progress_dir(opt.out_dir), ec);  // everything is in cartography.h5 now

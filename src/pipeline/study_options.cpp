@@ -102,7 +102,8 @@ const std::vector<OptionSpec> kTable = {
     {"out", "--out", "Output folder (data/, results/, cartography.h5, run_summary.json)", false, "", true,
      [](StudyOptions& o, const std::string& v) { o.out_dir = text(v); }},
     {"checkpoint", "--checkpoint",
-     "Latent-model checkpoint (.ckpt), or none; default: the bundled untrained checkpoint", false, "", true,
+     "Latent-model checkpoint (.ckpt), or none; default: the bundled demo model checkpoints/latent_demo.ckpt "
+     "(trained on a synthetic corpus)", false, "", true,
      set_checkpoint},
     {"track_a_only", "--track-a-only", "Skip the latent model (Track B and synthesis)", true, "true", false,
      [](StudyOptions& o, const std::string& v) { o.track_a_only = boolean(v); }},

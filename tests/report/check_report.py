@@ -7,9 +7,10 @@
   tables  <cartography> <run_dir>         the headline tables printed by `cartography report` match the JSON
   compare <cartography> <run_dir> <work>  same run → 0; a perturbed copy → 1, naming what changed; --tol honoured
   refuse  <cartography> <run_dir> <work>  unfinished runs are refused with a message naming the file
-  provenance <cartography> <run_dir> <work>  the checkpoint's provenance in cartography.h5, run_summary.json and
-                                          the report equals tests/data/train/provenance/expected.json; a copy
-                                          without it (an older run) falls back to the name
+  provenance <cartography> <run_dir> <work> [<file>]  the checkpoint's provenance in cartography.h5,
+                                          run_summary.json and the report equals tests/data/train/provenance/
+                                          expected.json; a copy without it (an older run) falls back to the name;
+                                          <file>: the checkpoint file name the run must have used
   hostile <run_dir> <dest>                a copy of the run whose song titles, artists and skip reasons are
                                           markup and script (as an archive may hold); `browser` on its
                                           report then proves none of it runs
@@ -488,15 +489,18 @@ def header_line(report_dir):
     return html.unescape(m.group(1)) if m else "", page
 
 
-def cmd_provenance(cartography, run_dir, work):
+def cmd_provenance(cartography, run_dir, work, checkpoint_file=None):
     """What `run` recorded about its checkpoint (cartography.h5 attributes, run_summary.json) equals
     what Python's pickle reads from the file (expected.json), and the report shows it; a copy of the
-    run without that record (an older run) falls back to the name."""
+    run without that record (an older run) falls back to the name. checkpoint_file: the file name the
+    run must have used (a run without --checkpoint: the default model)."""
     import h5py
     with h5py.File(os.path.join(run_dir, "cartography.h5"), "r") as f:
         attrs = {k[len("checkpoint_"):]: (v.decode() if isinstance(v, bytes) else v.item() if hasattr(v, "item") else v)
                  for k, v in f.attrs.items() if k.startswith("checkpoint_")}
         path = f.attrs["checkpoint"].decode()
+    if checkpoint_file is not None:
+        check(os.path.basename(path) == checkpoint_file, f"the run used {path}, expected {checkpoint_file}")
     expected = next(v for k, v in load(PROVENANCE).items() if os.path.basename(k) == os.path.basename(path))
     summary = load(os.path.join(run_dir, "run_summary.json"))["checkpoint"]
     for key, want in expected.items():

@@ -11,9 +11,11 @@ import pickle
 import zipfile
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", ".."))
-CHECKPOINTS = ["checkpoints/vae_small_UNTRAINED_random_weights.ckpt", "tests/data/train/tiny_lightning252.ckpt"]
-# The bundled checkpoint's weights are random (checkpoints/README.md) although its counters copy the
-# published model's; tiny_lightning252.ckpt is a real Lightning 2.5.2 run of the reference's training.
+CHECKPOINTS = ["checkpoints/vae_small_UNTRAINED_random_weights.ckpt", "tests/data/train/tiny_lightning252.ckpt",
+               "checkpoints/latent_demo.ckpt"]
+# The bundled random-weight fixture's weights are random (checkpoints/README.md) although its counters copy
+# the published model's; tiny_lightning252.ckpt is a real Lightning 2.5.2 run of the reference's training;
+# latent_demo.ckpt is the default of `cartography run`, trained by `cartography fit-latent`.
 RANDOM_WEIGHTS = {"checkpoints/vae_small_UNTRAINED_random_weights.ckpt"}
 
 
