@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Load balance and strong scaling of `cartography run` on a corpus skewed by a few
-# Marathon-length songs: -n 1, 2, 4, Track A only and with the bundled untrained checkpoint,
+# Marathon-length songs: -n 1, 2, 4, Track A only and with the random-weight fixture checkpoint,
 # each with the static cost-balanced plan (CARTOGRAPHY_BENCH_STATIC_PLAN=1, the old behaviour)
 # and with dynamic dispatch (the default). Prints per-rank busy time (inside run_group), the
 # spread (max-min)/mean, the wall time and the speedup/efficiency against -n 1; keeps every

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The cost of the scientific controls (issue 13): `cartography run` with the controls (the
-# default) against --no-controls, on a synthetic corpus, -n 1, with the bundled checkpoint
+# default) against --no-controls, on a synthetic corpus, -n 1, with the random-weight fixture
 # (checkpoints/vae_small_UNTRAINED_random_weights.ckpt). Prints wall seconds of both, their
 # ratio (the issue's bound: 2x), and where the controls' time goes (run_summary.json:
 # per-rank latent_s and controls_s; controls_s = random encoders + onset/lag/ICC per group).

@@ -1,7 +1,7 @@
 #!/bin/bash
 # The null (cross-song) baseline's share of a run: the time null_phase.cpp logs ("null baseline:
 # N Track A and M Track B cross-song pairs in X s") beside the run's wall time and write stage,
-# for -n 1 and 2, Track A only and with the bundled checkpoint, on a synthetic corpus.
+# for -n 1 and 2, Track A only and with the random-weight fixture checkpoint, on a synthetic corpus.
 #   bench/pipeline/null_phase_cost.sh [songs=300] [build=build] [work=/tmp/null_phase_cost]
 # Run it alone (flock /tmp/carto-bench.lock ...): timings beside another job mean nothing.
 set -euo pipefail

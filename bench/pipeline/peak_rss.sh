@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Peak memory per rank against the number of archives (issue 12 item 4): `cartography run` on a
 # synthetic corpus of ~10,000 archives and on a ~3,000-archive part of it (whole songs, hard
-# links), at -n 1 and -n 2, Track A only and (WITH_LATENT=1) with the bundled untrained
+# links), at -n 1 and -n 2, Track A only and (WITH_LATENT=1) with the random-weight fixture
 # checkpoint; then a corpus that holds only the corpus' largest group (most frames), whose peak
 # is what one group needs. Figures: run_summary.json timing.per_rank[].peak_rss_mib (getrusage
 # ru_maxrss of each rank). A rank's peak should stay flat from 3k to 10k archives, within ~2x
