@@ -6,10 +6,14 @@ Lightning's manual optimization runs them (manual_backward = backward, logging o
   PYTHONPATH=/work/trainref/src /work/trainref/venv/bin/python bench/train/eager_reference_step.py \
       --config config/latent_tiny.yml --batch 2 --frames 576 --steps 5 --threads 2
 
-Prints one JSON line: config, batch, frames, threads, seconds per batch (median of --steps after one warm-up),
-the losses of the last batch, peak RSS (MiB)."""
+Prints one JSON line: config, batch, frames, threads, seconds per batch (median and mean of --steps after
+one warm-up), the losses of the last batch, peak RSS (MiB). With grad_accum_steps A > 1 the optimizers step
+on every A-th batch only, so the mean over a multiple of A batches (s_per_batch_mean) is the cost per batch.
+--batch-file and --init: the batch and the initial state that bench_trainer_step wrote (--save-batch,
+--save-state), so that both train the same weights on the same windows."""
 import argparse, json, resource, statistics, time
 
+import numpy as np
 import torch as th
 import yaml
 
@@ -58,6 +62,8 @@ def main():
     ap.add_argument("--steps", type=int, default=5)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=1234)
+    ap.add_argument("--batch-file", help="the batch bench_trainer_step --save-batch wrote (float32 audio then chart)")
+    ap.add_argument("--init", help="start from this checkpoint (bench_trainer_step --save-state): weights, optimizers, schedules")
     a = ap.parse_args()
     th.set_num_threads(a.threads)
     th.manual_seed(a.seed)
@@ -70,6 +76,19 @@ def main():
     s = Schedulers(model)
     audio = th.rand(a.batch, 72, a.frames) * -2
     chart = th.rand(a.batch, 9, a.frames) * 2 - 1
+    if a.batch_file:
+        values = np.fromfile(a.batch_file, dtype="<f4")
+        if values.size != a.batch * (72 + 9) * a.frames:
+            raise SystemExit(f"{a.batch_file}: {values.size} float32 values, not batch x (72 + 9) x frames")
+        audio = th.from_numpy(values[:a.batch * 72 * a.frames].reshape(a.batch, 72, a.frames).copy())
+        chart = th.from_numpy(values[a.batch * 72 * a.frames:].reshape(a.batch, 9, a.frames).copy())
+    if a.init:
+        ckpt = th.load(a.init, map_location="cpu", weights_only=False)
+        model.load_state_dict(ckpt["state_dict"])
+        for opt, state in zip(s.opts, ckpt["optimizer_states"]):
+            opt.load_state_dict(state)
+        for sch, state in zip(s.schs, ckpt["lr_schedulers"]):
+            sch.load_state_dict(state)
     times = []
     for i in range(a.steps + 1):
         t0 = time.perf_counter()
@@ -79,7 +98,8 @@ def main():
         if i:
             times.append(time.perf_counter() - t0)
     print(json.dumps({"config": a.config, "batch": a.batch, "frames": a.frames, "threads": a.threads,
-                      "s_per_batch": statistics.median(times), "batches_per_s": 1 / statistics.median(times),
+                      "s_per_batch": statistics.median(times), "s_per_batch_mean": statistics.mean(times),
+                      "batches_per_s": 1 / statistics.median(times),
                       "losses": logged,
                       "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 
