@@ -1,9 +1,14 @@
-# Sourced by slurm/cpu.sbatch and slurm/gpu.sbatch inside the allocation (bash): runs one
-# `cartography run --job <job> --resume` step over all tasks and makes the job requeue-friendly.
+# Sourced by slurm/cpu.sbatch, slurm/gpu.sbatch and slurm/fit_latent.sbatch inside the allocation
+# (bash): runs one cartography step over all tasks and makes the job requeue-friendly.
+#   carto_launch <job.yaml> [run options]       `cartography run --job <job> --resume ...`
+#   carto_launch_fit_latent <dataset> <config> <out> [fit-latent options]
+#                                               `cartography fit-latent ...`, with --resume when
+#                                               <out>/checkpoints/last.ckpt exists
 #
 #  - Time limit: sbatch --signal=B:USR1@N sends USR1 to this shell N seconds before the end;
-#    the job requeues itself (scontrol requeue) and the next attempt resumes (--resume skips
-#    the song groups already complete in <out>/cartography.h5).
+#    the job requeues itself (scontrol requeue) and the next attempt resumes (run: --resume skips
+#    the song groups already complete in <out>/cartography.h5; fit-latent: --resume continues
+#    from the last checkpoint).
 #  - Preemption (PreemptMode=REQUEUE) and scancel send TERM: it is passed on to the step so the
 #    ranks stop together; Slurm itself requeues a preempted --requeue job.
 #  - Node failure: Slurm requeues --requeue jobs itself.
@@ -47,13 +52,67 @@ carto_on_term() {
   carto_requeued=1
 }
 
+# GPU jobs: logs the allocation's GPUs and, one line per rank, which GPUs it sees (the latent
+# stage takes its node-local rank mod that count); a warning when there are none.
+carto_report_gpus() {
+  if [ -z "${SLURM_GPUS_PER_TASK:-}${SLURM_JOB_GPUS:-}${SLURM_STEP_GPUS:-}${CUDA_VISIBLE_DEVICES:-}" ]; then
+    carto_log "WARNING: no GPU in this allocation (submit with --gpus-per-task=1 or --gres=gpu:N);" \
+              "the latent stage will run on the CPU"
+  else
+    carto_log "GPUs: per task ${SLURM_GPUS_PER_TASK:-?}, job ${SLURM_JOB_GPUS:-?}, visible here ${CUDA_VISIBLE_DEVICES:-?}"
+    # One line per rank: which GPUs it sees (the latent stage takes local rank mod that count).
+    timeout 120 srun --mpi=none --label bash -c \
+      'echo "binding: rank $SLURM_PROCID on $(hostname -s), local rank $SLURM_LOCALID, CUDA_VISIBLE_DEVICES=${CUDA_VISIBLE_DEVICES:-none}"' ||
+      carto_log "could not list the GPU binding (continuing)"
+  fi
+}
+
+# Sets carto_bin to the binary the steps run; status 2 (logged) when it is missing.
+carto_find_bin() {
+  carto_bin=${CARTOGRAPHY_BIN:-${CARTOGRAPHY_ROOT}/build/bin/cartography}
+  [ -x "$carto_bin" ] || { carto_log "cartography binary not found: $carto_bin (set CARTOGRAPHY_BIN or build)"; return 2; }
+}
+
 # carto_launch <job.yaml> [cartography run options...]
 carto_launch() {
   local job=$1
   shift
-  local bin=${CARTOGRAPHY_BIN:-${CARTOGRAPHY_ROOT}/build/bin/cartography}
-  [ -x "$bin" ] || { carto_log "cartography binary not found: $bin (set CARTOGRAPHY_BIN or build)"; return 2; }
+  carto_find_bin || return 2
   [ -f "$job" ] || { carto_log "job file not found: $job"; return 2; }
+  carto_step "$carto_bin" run --job "$job" --resume "$@"
+}
+
+# carto_launch_fit_latent <dataset_dir> <config.yml> <out> [cartography fit-latent options...]
+# fit-latent refuses --resume without a checkpoint, so every attempt decides: --resume when an
+# earlier attempt (or an earlier job with the same <out>) left <out>/checkpoints/last.ckpt.
+carto_launch_fit_latent() {
+  local data=$1 config=$2 out=$3 a
+  shift 3
+  carto_find_bin || return 2
+  [ -d "$data" ] || { carto_log "dataset folder not found: $data"; return 2; }
+  [ -f "$config" ] || { carto_log "config file not found: $config"; return 2; }
+  local args=()
+  for a in "$@"; do
+    if [ "$a" = --resume ]; then
+      carto_log "ignoring --resume: it is added when $out/checkpoints/last.ckpt exists"
+    else
+      args+=("$a")
+    fi
+  done
+  if [ -f "$out/checkpoints/last.ckpt" ]; then
+    carto_log "resuming from $out/checkpoints/last.ckpt"
+    args+=(--resume)
+  else
+    carto_log "no $out/checkpoints/last.ckpt: training from the start"
+  fi
+  carto_step "$carto_bin" fit-latent "$data" --config "$config" --out "$out" "${args[@]}"
+}
+
+# carto_step <binary> <cartography arguments...>: one srun step over all tasks, with the traps
+# that turn USR1 into a requeue and pass TERM on to the step; returns the step's status.
+carto_step() {
+  local bin=$1
+  shift
   # From here on a signal requeues or stops the job instead of killing this shell outright.
   trap carto_on_usr1 USR1
   trap carto_on_term TERM INT
@@ -68,7 +127,7 @@ carto_launch() {
     export SRUN_CPUS_PER_TASK=$SLURM_CPUS_PER_TASK
     export OMP_NUM_THREADS=$SLURM_CPUS_PER_TASK
   fi
-  carto_log "$bin run --job $job --resume $*"
+  carto_log "$bin $*"
   if [ "$carto_requeued" = 1 ]; then
     carto_log "requeued or stopped during setup: not starting the step"
     return 0
@@ -79,7 +138,7 @@ carto_launch() {
   local left
   left=$(carto_seconds_left)
   timeout --kill-after=60 "$left" \
-    srun --mpi=pmix --kill-on-bad-exit=1 --label "$bin" run --job "$job" --resume "$@" &
+    srun --mpi=pmix --kill-on-bad-exit=1 --label "$bin" "$@" &
   carto_step_pid=$!
 
   # wait returns early (status > 128) whenever a trapped signal arrives: wait again until the

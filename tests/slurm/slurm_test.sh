@@ -12,6 +12,12 @@
 #       the first attempt waits (CARTO_SETUP); the test sends USR1 to the batch shell as Slurm's
 #       --signal=B:USR1@N would before the time limit; the job must requeue itself, start
 #       again (SLURM_RESTART_COUNT=1), run with --resume and finish with the same checks.
+#   slurm_test.sh fit_latent <source dir> <build dir>
+#       slurm/submit.sh --fit-latent: config/latent_tiny.yml on 4 corpus_small archives, 2 ranks,
+#       --max-steps 8, --wait; the job must succeed with last.ckpt and a metrics.csv of 4 batches.
+#   slurm_test.sh fit_latent_requeue <source dir> <build dir>
+#       the same with a checkpoint every batch; `scontrol requeue` once the first checkpoint is
+#       written: the second attempt must resume from it (--resume) and end at global step 8.
 #
 # Needs root (the daemons run as root; munged as munge). Exit 77 (skipped) when not root.
 # Outputs and logs stay under <build dir>/tests/slurm/<mode>/ for inspection.
@@ -97,7 +103,93 @@ status_of_log() {  # the last "step finished with status N" of a job log
   sed -n 's/.*step finished with status \([0-9]*\).*/\1/p' "$1" | tail -1
 }
 
+# fit-latent's job: the tiny config on 4 archives (2 songs per global batch of 2, 2 ranks).
+fit_data=$work/data
+mkdir -p "$fit_data"
+for a in 100020 100036 100082 100123; do ln -s "$src/tests/data/corpus_small/$a.osz" "$fit_data/$a.osz"; done
+fit_submit() {  # <seconds> <out> [submit.sh options...]: submit.sh --fit-latent ... cpu > $work/submit.out
+  local limit=$1 fit_out=$2
+  shift 2
+  CARTO_SUBMIT_TIMEOUT=$((limit - 30)) timeout "$limit" "$src/slurm/submit.sh" --fit-latent "$fit_data" "$src/config/latent_tiny.yml" "$fit_out" cpu "$@" \
+    >"$work/submit.out" 2>&1
+}
+# <out>/metrics.csv must hold exactly the batches 0..3 with global steps 2, 4, 6, 8 (the tiny
+# config steps critic and generator once a batch), <out>/checkpoints/last.ckpt must exist, and
+# the job log <log> must end the training at global step 8.
+check_fit_out() {
+  local fit_out=$1 log=$2 got
+  grep -q "fit-latent: done at global step 8 " "$log" || { echo "FAIL: the training did not end at global step 8"; exit 1; }
+  [ -s "$fit_out/checkpoints/last.ckpt" ] || { echo "FAIL: no $fit_out/checkpoints/last.ckpt"; exit 1; }
+  [ -s "$fit_out/metrics.csv" ] || { echo "FAIL: no $fit_out/metrics.csv"; exit 1; }
+  head -1 "$fit_out/metrics.csv" | grep -q '^epoch,step,batch,' ||
+    { echo "FAIL: metrics.csv header: $(head -1 "$fit_out/metrics.csv")"; exit 1; }
+  got=$(tail -n +2 "$fit_out/metrics.csv" | cut -d, -f2,3 | tr '\n' ' ')
+  [ "$got" = "2,0 4,1 6,2 8,3 " ] ||
+    { echo "FAIL: metrics.csv (step,batch) rows are '$got', want '2,0 4,1 6,2 8,3 '"; exit 1; }
+}
+
 case "$mode" in
+  fit_latent)
+    rc=0
+    fit_submit 480 "$work/fit" --wait -- --max-steps 8 || rc=$?
+    cat "$work/submit.out"
+    log=$(ls "$work"/logs/carto-fit-fit-*.out 2>/dev/null | head -1)
+    [ -n "$log" ] || { echo "FAIL: no job log in $work/logs"; exit 1; }
+    echo "---- $log ----"
+    cat "$log"
+    [ "$rc" = 0 ] || { echo "FAIL: sbatch --wait returned $rc"; exit 1; }
+    [ "$(status_of_log "$log")" = 0 ] || { echo "FAIL: the step did not report status 0"; exit 1; }
+    grep -q "2 rank(s)" "$log" || { echo "FAIL: the job did not get 2 ranks"; exit 1; }
+    grep -q "training from the start" "$log" || { echo "FAIL: a fresh job did not start from scratch"; exit 1; }
+    if grep -q -- "--resume" "$log"; then echo "FAIL: a fresh job ran with --resume"; exit 1; fi
+    check_fit_out "$work/fit" "$log"
+    echo "PASS: slurm $mode"
+    exit 0
+    ;;
+
+  fit_latent_requeue)
+    fit_out=$work/fit
+    fit_submit 90 "$fit_out" -- --max-steps 8 --checkpoint-every 1
+    cat "$work/submit.out"
+    id=$(sed -n 's/^Submitted batch job \([0-9]*\).*/\1/p' "$work/submit.out")
+    [ -n "$id" ] || { echo "FAIL: no job id"; exit 1; }
+    log=$work/logs/carto-fit-fit-$id.out
+    # The first checkpoint (after batch 0, global step 2) is renamed into place whole.
+    for i in $(seq 1 1200); do
+      [ -f "$fit_out/checkpoints/last.ckpt" ] && break
+      sleep 0.1
+    done
+    [ -f "$fit_out/checkpoints/last.ckpt" ] || { echo "FAIL: no first checkpoint within 2 minutes"; cat "$log"; exit 1; }
+    # Requeue mid-training, as preemption or an admin would: Slurm stops the job (TERM) and
+    # queues it again.
+    timeout 30 scontrol requeue "$id"
+    rows_at_requeue=$(($(wc -l <"$fit_out/metrics.csv") - 1))
+    released=0
+    for i in $(seq 1 480); do
+      st=$(timeout 10 squeue -h -j "$id" -o "%T %r" 2>/dev/null || true)
+      [ -z "$st" ] && break
+      if [ "$released" = 0 ] && [ "$st" = "PENDING BeginTime" ]; then
+        timeout 10 scontrol update JobId="$id" StartTime=now && released=1
+      fi
+      sleep 1
+    done
+    [ -z "$st" ] || { echo "FAIL: job $id still $st after 8 minutes"; exit 1; }
+    echo "---- $log ----"
+    cat "$log"
+    [ "$rows_at_requeue" -lt 4 ] ||
+      { echo "FAIL: the first attempt had finished all 4 batches before the requeue (too fast to test)"; exit 1; }
+    grep -q "step ended with status .* after a requeue/stop request" "$log" ||
+      { echo "FAIL: the first attempt's step was not stopped by the requeue"; exit 1; }
+    grep -q "attempt 2 on" "$log" || { echo "FAIL: the job did not start a second attempt"; exit 1; }
+    grep -q "resuming from $fit_out/checkpoints/last.ckpt" "$log" ||
+      { echo "FAIL: the second attempt did not resume"; exit 1; }
+    grep -q "fit-latent .* --resume" "$log" || { echo "FAIL: the step was not started with --resume"; exit 1; }
+    [ "$(status_of_log "$log")" = 0 ] || { echo "FAIL: the second attempt did not finish with status 0"; exit 1; }
+    check_fit_out "$fit_out" "$log"
+    echo "PASS: slurm $mode"
+    exit 0
+    ;;
+
   quickstart)
     rc=0
     CARTO_SUBMIT_TIMEOUT=420 timeout 480 "$src/slurm/submit.sh" "$job" cpu --wait -- "${run_args[@]}" \
