@@ -12,13 +12,13 @@
 #        after 1 batch (2 steps): 1.7e-6 at -n 2 (2 of 153 tensors differ at all); checked within
 #          FIRST_TOLERANCE = 1e-5, and the batch's logged losses (computed before any step, so
 #          only the sums' order differs) within 1e-5 relative;
-#        after 10 batches (20 steps): 2.0e-4 (-n 2), 1.3e-4 (-n 4): the adversarial training
-#          amplifies the first rounding steps; checked within RANK_TOLERANCE = 1e-3, while those
-#          steps move the weights by 1.6e-2 (checked > 10 x RANK_TOLERANCE, so a rank training on
-#          the wrong windows would be seen).
+#        after 10 batches (20 steps): 2.0e-4 (-n 2), 1.3e-4 (-n 4): the following steps
+#          amplify those first rounding steps (3 batches: 4.7e-5); checked within
+#          RANK_TOLERANCE = 1e-3, while those steps move the weights by 1.6e-2 (checked
+#          > 10 x RANK_TOLERANCE, so a rank training on the wrong windows would be seen).
 #   2. A run killed with SIGKILL a little after its third batch (--checkpoint-every 1, so at an
-#      arbitrary point, maybe inside a checkpoint write), then --resume to the end, equals the uninterrupted
-#      run: at -n 1 weights and metrics.csv bit for bit; at -n 2 (both ranks killed) the same,
+#      arbitrary point, maybe inside a checkpoint write), then --resume to the end, equals the
+#      uninterrupted run: at -n 1 weights and metrics.csv bit for bit; at -n 2 (both ranks killed) the same,
 #      compared with the uninterrupted -n 2 run.
 # Usage: fit_latent_ranks.sh <cartography> <corpus_small> <work dir> <python with torch>
 set -euo pipefail
