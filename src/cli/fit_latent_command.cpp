@@ -38,6 +38,10 @@ Command add_fit_latent(CLI::App& parent) {
                   "Debug: every K batches, stop unless every rank holds the same weights")
       ->check(CLI::Range(int64_t{1}, INT64_MAX));
   app->add_flag("--cpu", opt->force_cpu, "Train on the CPU even where CUDA is available");
+  app->add_flag("--deterministic", opt->deterministic,
+                "The same weights and metrics to the last bit for any rank count: one backward pass per window, "
+                "window gradients summed in order (exchanges batch_size x parameters floats; 1 thread per rank "
+                "unless --threads)");
   app->add_option("--threads", opt->threads, "Intra-op threads per rank (default: the node's cores / its ranks)")
       ->check(CLI::Range(1, 4096));
   app->add_option("--progress-seconds", opt->progress_seconds, "Seconds between progress lines (default 10)")

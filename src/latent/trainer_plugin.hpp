@@ -23,7 +23,7 @@
 namespace cartography::latent {
 
 // Bumped whenever the structs or the virtual functions below change.
-inline constexpr int kTrainerAbiVersion = 1;
+inline constexpr int kTrainerAbiVersion = 2;
 
 inline constexpr int kAudioDim = 72;  // CQT bins: 9 per octave × 8 octaves
 inline constexpr int kChartDim = 9;   // X_DIM
@@ -77,6 +77,9 @@ struct TrainSamples {
   // This shard's share of the global batch (local windows / global windows): the losses are
   // batch means, so weighted shard gradients summed over ranks equal the global batch's.
   double weight = 1.0;
+  // Which critic pass of the batch this is (0 .. critic_steps_per_gen − 1): each draws fresh
+  // noise, and a pass split over several calls (one window at a time) draws the same.
+  int32_t critic_pass = 0;
 };
 
 struct CriticLosses {

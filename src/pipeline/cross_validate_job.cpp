@@ -53,6 +53,8 @@ std::string train_latent(const mpi::communicator& world, const std::string& data
   if (opt.seed_given) fit.seed = opt.run.seed;
   fit.progress_seconds = opt.run.progress_seconds;
   fit.force_cpu = opt.run.device == Device::Cpu;
+  // Its JSON must not depend on the rank count, so neither may the models.
+  fit.deterministic = true;
   const FitLatentResult r = fit_latent_in_session(world, fit);
   return r.best_checkpoint.empty() ? r.last_checkpoint : r.best_checkpoint;
 }

@@ -172,7 +172,7 @@ FitLatentResult fit_latent_in_session(const mpi::communicator& world, const FitL
   train::TrainConfig cfg = shared_config(world, opt);
   if (opt.max_steps > 0) cfg.max_steps = opt.max_steps;
   const uint64_t seed = opt.seed ? *opt.seed : cfg.seed.value_or(0);
-  const int threads = opt.threads > 0 ? opt.threads : threads_per_rank(world);
+  const int threads = opt.threads > 0 ? opt.threads : opt.deterministic ? 1 : threads_per_rank(world);
   if (cfg.batch_size < world.size())  // the loop refuses it too; here before the featurisation
     throw SharedFailure(opt.config + ": data.batch_size = " + std::to_string(cfg.batch_size) + " is below the " +
                         std::to_string(world.size()) + " ranks: every rank needs a window of each batch");
@@ -215,6 +215,7 @@ FitLatentResult fit_latent_in_session(const mpi::communicator& world, const FitL
   lopt.resume = opt.resume;
   lopt.checkpoint_every = opt.checkpoint_every;
   lopt.check_weights_every = opt.check_weights_every;
+  lopt.deterministic = opt.deterministic;
   MpiGradientReducer reducer(world);
   const train::ProgressFn progress =
       world.rank() == 0 ? progress_printer(cfg, opt.progress_seconds) : train::ProgressFn();

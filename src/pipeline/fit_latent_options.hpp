@@ -21,6 +21,9 @@ struct FitLatentOptions {
   double progress_seconds = 10;       // rank 0's progress line
   bool force_cpu = false;             // CPU even where CUDA is available
   int32_t threads = 0;                // > 0: intra-op threads per rank (0: cores / ranks on the node)
+  // The same model to the last bit for any rank count (train/train_loop.hpp LoopOptions::
+  // deterministic); threads default to 1 then, so that every rank count runs the same kernels.
+  bool deterministic = false;
 };
 
 }  // namespace cartography::pipeline

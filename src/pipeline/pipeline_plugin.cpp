@@ -111,6 +111,7 @@ PipelineFitLatentOptions to_plugin_options(const FitLatentOptions& o) {
   p.progress_seconds = o.progress_seconds;
   p.force_cpu = o.force_cpu ? 1 : 0;
   p.threads = o.threads;
+  p.deterministic = o.deterministic ? 1 : 0;
   return p;
 }
 
@@ -129,6 +130,7 @@ FitLatentOptions from_plugin_options(const PipelineFitLatentOptions& p) {
   o.progress_seconds = p.progress_seconds;
   o.force_cpu = p.force_cpu != 0;
   o.threads = int32_t(checked_range(p.threads, 0, 4096, "threads"));
+  o.deterministic = p.deterministic != 0;
   return o;
 }
 

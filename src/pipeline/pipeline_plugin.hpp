@@ -17,7 +17,7 @@
 namespace cartography::pipeline {
 
 // Bumped whenever PipelineRunOptions or an entry point below changes.
-inline constexpr int kPipelineAbiVersion = 5;
+inline constexpr int kPipelineAbiVersion = 6;
 
 // StudyOptions as plain data. The strings are borrowed: valid while the call lasts. Enums travel
 // as their integer values and are checked on arrival.
@@ -67,6 +67,7 @@ struct PipelineFitLatentOptions {
   double progress_seconds = 10;
   int32_t force_cpu = 0;
   int32_t threads = 0;
+  int32_t deterministic = 0;
 };
 
 // The plain form of `options`, borrowing its strings (keep `options` alive during the call).

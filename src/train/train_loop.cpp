@@ -1,5 +1,6 @@
 #include "train/train_loop.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstring>
@@ -149,7 +150,7 @@ class Loop {
 
   // Every rank ends with the sum of `group`'s gradient, then steps.
   void reduce_and_step(int group) {
-    red_.sum(t_.gradient(group), counts_[group]);
+    if (!opt_.deterministic) red_.sum(t_.gradient(group), counts_[group]);  // else already the global sum
     check(t_.step(group));
     ++step_;
   }
@@ -174,7 +175,12 @@ class Loop {
     // The reference's training_step: C critic passes, each stepping when its running count
     // (b·C + i + 1) reaches a multiple of A; then one generator pass, stepping every A batches.
     for (int i = 0; i < critic_steps_; ++i) {
-      if (local_ > 0) {
+      s.critic_pass = i;
+      if (opt_.deterministic) {
+        double pass_losses[kLossCount] = {};
+        window_by_window(s, /*critic=*/true, pass_losses);
+        if (i == 0) losses[kCriticAdv] = pass_losses[kCriticAdv], losses[kCriticGp] = pass_losses[kCriticGp];
+      } else if (local_ > 0) {
         latent::CriticLosses c;
         check(t_.critic_backward(s, &c));
         if (i == 0) {  // the reference logs the first critic pass only
@@ -184,7 +190,9 @@ class Loop {
       }
       if ((batch_ * critic_steps_ + i + 1) % accum_ == 0) reduce_and_step(kCritic);
     }
-    if (local_ > 0) {
+    if (opt_.deterministic) {
+      window_by_window(s, /*critic=*/false, losses);
+    } else if (local_ > 0) {
       latent::GeneratorLosses g;
       check(t_.generator_backward(s, &g));
       losses[kGenKl] = weight_ * g.kl;
@@ -193,7 +201,7 @@ class Loop {
       losses[kGenL2] = weight_ * g.l2;
     }
     if ((batch_ + 1) % accum_ == 0) reduce_and_step(kGenerator);
-    red_.sum(losses, kLossCount);
+    if (!opt_.deterministic) red_.sum(losses, kLossCount);
     row.step = step_;
     row.critic_adversarial = losses[kCriticAdv];
     row.critic_gradient_penalty = losses[kCriticGp];
@@ -202,6 +210,59 @@ class Loop {
     row.gen_reconstruction = losses[kGenRec];
     row.gen_l2 = losses[kGenL2];
     return row;
+  }
+
+  // Deterministic mode: one backward pass per window (weight 1/B), each window's gradients and
+  // losses put in its own slot of a batch-wide buffer; one sum over ranks fills every slot
+  // exactly (each slot is written by one rank, the others add zeros); then every rank adds the
+  // slots in window order to the gradients accumulated so far. Same operations, same order, for
+  // any rank count. Leaves the global sums in the trainer (reduce_and_step then only steps).
+  void window_by_window(const latent::TrainSamples& s, bool critic, double* losses) {
+    const int64_t per_window = counts_[kCritic] + counts_[kGenerator];
+    std::vector<float> slots(size_t(cfg_.batch_size) * size_t(per_window), 0.0f);
+    std::vector<double> loss_slots(size_t(cfg_.batch_size) * kLossCount, 0.0);
+    const auto copy_out = [&](int g) {
+      const float* flat = t_.gradient(g);
+      return std::vector<float>(flat, flat + counts_[g]);
+    };
+    const auto write_in = [&](int g, const float* values) { std::copy(values, values + counts_[g], t_.gradient(g)); };
+    const std::vector<float> base_critic = copy_out(kCritic), base_gen = copy_out(kGenerator);
+    const std::vector<float> zeros(size_t(std::max(counts_[kCritic], counts_[kGenerator])), 0.0f);
+    const double w = 1.0 / double(cfg_.batch_size);
+    for (int64_t k = 0; k < local_; ++k) {
+      write_in(kCritic, zeros.data());
+      write_in(kGenerator, zeros.data());
+      latent::TrainSamples one = s;
+      one.audio = s.audio + size_t(k) * latent::kAudioDim * size_t(s.frames);
+      one.chart = s.chart + size_t(k) * latent::kChartDim * size_t(s.frames);
+      one.batch = 1;
+      one.noise_keys = s.noise_keys + k;
+      one.weight = w;
+      double* l = loss_slots.data() + size_t(first_ + k) * kLossCount;
+      if (critic) {
+        latent::CriticLosses c;
+        check(t_.critic_backward(one, &c));
+        l[kCriticAdv] = w * c.adversarial, l[kCriticGp] = w * c.gradient_penalty;
+      } else {
+        latent::GeneratorLosses g;
+        check(t_.generator_backward(one, &g));
+        l[kGenKl] = w * g.kl, l[kGenAdv] = w * g.adversarial, l[kGenRec] = w * g.reconstruction, l[kGenL2] = w * g.l2;
+      }
+      float* slot = slots.data() + size_t(first_ + k) * size_t(per_window);
+      std::copy_n(t_.gradient(kCritic), counts_[kCritic], slot);
+      std::copy_n(t_.gradient(kGenerator), counts_[kGenerator], slot + counts_[kCritic]);
+    }
+    red_.sum(slots.data(), int64_t(slots.size()));
+    red_.sum(loss_slots.data(), int64_t(loss_slots.size()));
+    std::vector<float> critic_sum = base_critic, gen_sum = base_gen;
+    for (int64_t j = 0; j < cfg_.batch_size; ++j) {
+      const float* slot = slots.data() + size_t(j) * size_t(per_window);
+      for (int64_t i = 0; i < counts_[kCritic]; ++i) critic_sum[size_t(i)] += slot[i];
+      for (int64_t i = 0; i < counts_[kGenerator]; ++i) gen_sum[size_t(i)] += slot[counts_[kCritic] + i];
+      for (int i = 0; i < kLossCount; ++i) losses[i] += loss_slots[size_t(j) * kLossCount + size_t(i)];
+    }
+    write_in(kCritic, critic_sum.data());
+    write_in(kGenerator, gen_sum.data());
   }
 
   // Lightning's cadence: every val_check_interval batches counted across epochs when
@@ -216,16 +277,18 @@ class Loop {
   // the reference's val loader), each rank taking a contiguous share.
   double validate_and_keep_best() {
     const auto [begin, end] = share(val_maps_, red_.rank(), red_.size());
-    double sum = 0;
+    // Each map's value in its own slot, summed over ranks (exact: one writer per slot) and then
+    // in map order, so the mean does not depend on the rank count.
+    std::vector<double> per_map(size_t(val_maps_), 0.0);
     std::vector<float> audio, chart;
     for (int64_t m = begin; m < end; ++m) {
       int64_t frames = 0;
       src_.read_validation_map(m, audio, chart, frames);
-      double l2 = 0;
-      check(t_.validate(audio.data(), chart.data(), frames, validation_noise_key(opt_.seed, m), &l2));
-      sum += l2;
+      check(t_.validate(audio.data(), chart.data(), frames, validation_noise_key(opt_.seed, m), &per_map[size_t(m)]));
     }
-    red_.sum(&sum, 1);
+    red_.sum(per_map.data(), int64_t(per_map.size()));
+    double sum = 0;
+    for (const double l2 : per_map) sum += l2;
     last_val_ = sum / double(val_maps_);
     if (!std::isfinite(last_val_))
       throw std::runtime_error("val/l2_rec is " + std::to_string(last_val_) + " at global step " + std::to_string(step_) +
@@ -257,8 +320,10 @@ class Loop {
     g.batches_seen = total_;
     g.critic.assign(t_.gradient(kCritic), t_.gradient(kCritic) + counts_[kCritic]);
     g.generator.assign(t_.gradient(kGenerator), t_.gradient(kGenerator) + counts_[kGenerator]);
-    red_.sum(g.critic.data(), counts_[kCritic]);
-    red_.sum(g.generator.data(), counts_[kGenerator]);
+    if (!opt_.deterministic) {  // else every rank already holds the sum
+      red_.sum(g.critic.data(), counts_[kCritic]);
+      red_.sum(g.generator.data(), counts_[kGenerator]);
+    }
     on_root([&] {
       const std::string last = last_checkpoint_path(opt_.out_dir);
       // The gradients first: a crash between the two renames leaves a pair whose steps differ,
@@ -315,7 +380,8 @@ class Loop {
       throw std::runtime_error(pending_gradients_path(last) + ": " + std::to_string(pending.size()) +
                                " gradients, the model has " + std::to_string(counts_[group]));
     float* grad = t_.gradient(group);
-    if (red_.rank() == 0) std::memcpy(grad, pending.data(), pending.size() * sizeof(float));
+    // Deterministic mode keeps the global sum on every rank (there is no all-reduce before a step).
+    if (red_.rank() == 0 || opt_.deterministic) std::memcpy(grad, pending.data(), pending.size() * sizeof(float));
     else std::memset(grad, 0, pending.size() * sizeof(float));
   }
 

@@ -63,6 +63,11 @@ struct LoopOptions {
   bool resume = false;            // continue from <out>/checkpoints/last.ckpt
   int64_t checkpoint_every = 0;   // training batches between last.ckpt writes; 0: the validation interval
   int64_t check_weights_every = 0;  // > 0: every that many batches, every rank's weights must hash equal
+  // The same weights, losses and val/l2_rec to the last bit for any rank count: every window's
+  // backward pass runs alone and the windows' gradients are summed in window order on every
+  // rank (B × parameters floats exchanged per pass instead of the parameters; batch-1 passes).
+  // The caller must give every rank the same intra-op thread count (kernels' float sums depend on it).
+  bool deterministic = false;
 };
 
 // What the progress line shows (rank 0 prints it).

@@ -152,13 +152,14 @@ TEST(PipelinePluginOptions, FitLatentOptionsCrossWholeAndBadValuesAreRefused) {
   o.progress_seconds = 0.5;
   o.force_cpu = true;
   o.threads = 5;
+  o.deterministic = true;
   const pipeline::PipelineFitLatentOptions plain = pipeline::to_plugin_options(o);
   const pipeline::FitLatentOptions back = pipeline::from_plugin_options(plain);
   EXPECT_EQ(std::tie(back.dataset_dir, back.config, back.out_dir, back.cache_dir, back.max_steps, back.seed, back.resume,
                      back.checkpoint_every, back.check_weights_every, back.progress_seconds, back.force_cpu,
-                     back.threads),
+                     back.threads, back.deterministic),
             std::tie(o.dataset_dir, o.config, o.out_dir, o.cache_dir, o.max_steps, o.seed, o.resume, o.checkpoint_every,
-                     o.check_weights_every, o.progress_seconds, o.force_cpu, o.threads));
+                     o.check_weights_every, o.progress_seconds, o.force_cpu, o.threads, o.deterministic));
   o.seed.reset();
   EXPECT_FALSE(pipeline::from_plugin_options(pipeline::to_plugin_options(o)).seed.has_value());
   for (auto spoil : std::vector<std::function<void(pipeline::PipelineFitLatentOptions&)>>{

@@ -39,6 +39,8 @@ torch::Device pick_device(const TrainerOptions& o) {
 class FlatGradient {
  public:
   float* export_from(const std::vector<torch::Tensor>& params) {
+    // Values written by the caller and not yet taken in are the gradient: hand them out again.
+    if (exported_) return flat_.data();
     int64_t total = 0;
     for (const auto& p : params) total += p.numel();
     flat_.assign(static_cast<size_t>(total), 0.0f);
@@ -127,7 +129,8 @@ class TorchTrainer final : public LatentTrainer {
     return guard([&] {
       const auto [audio, chart] = inputs(s);
       flush();
-      const auto noise = model_->batch_noise(keys(s), critic_passes_++, s.frames);
+      if (s.critic_pass < 0 || uint64_t(s.critic_pass) >= kValidationPass) throw std::invalid_argument("bad critic pass index");
+      const auto noise = model_->batch_noise(keys(s), uint64_t(s.critic_pass), s.frames);
       const auto losses = model_->critic_backward(audio, chart, noise, s.weight);
       if (out) *out = losses;
     });
@@ -139,7 +142,6 @@ class TorchTrainer final : public LatentTrainer {
       flush();
       const auto noise = model_->batch_noise(keys(s), kGeneratorPass, s.frames);
       const auto losses = model_->generator_backward(audio, chart, noise, s.weight);
-      critic_passes_ = 0;
       if (out) *out = losses;
     });
   }
@@ -197,7 +199,6 @@ class TorchTrainer final : public LatentTrainer {
         for (auto& p : params_[g]) p.mutable_grad() = torch::Tensor();
         flat_[g] = FlatGradient{};
       }
-      critic_passes_ = 0;
       if (meta) read_meta(ck, meta);
     });
   }
@@ -355,7 +356,6 @@ class TorchTrainer final : public LatentTrainer {
   std::array<std::vector<torch::Tensor>, 2> params_;
   std::array<std::unique_ptr<MuonOptimizer>, 2> optimizers_;
   std::array<FlatGradient, 2> flat_;
-  uint64_t critic_passes_ = 0;
   HostTensors host_;
   std::string best_path_;
   std::string error_;
