@@ -18,6 +18,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <cstdio>
 #include <cstdlib>
 #include <random>
@@ -90,10 +91,12 @@ int main(int argc, char** argv) {
   latent::CriticLosses critic;
   latent::GeneratorLosses gen;
   std::vector<double> seconds;
+  double cpu_seconds = 0;  // process CPU time (all threads): less sensitive than wall time to a loaded machine
   for (int step = 0; step <= steps; ++step) {
     for (int b = 0; b < batch; ++b) keys[static_cast<size_t>(b)] = static_cast<uint64_t>(step * batch + b);
     latent::TrainSamples s{audio.data(), chart.data(), batch, frames, keys.data(), 1.0};
     const auto t0 = std::chrono::steady_clock::now();
+    const std::clock_t cpu0 = std::clock();
     // The reference's schedule (trainer_plugin.hpp): with grad_accum_steps A an optimizer steps
     // on every A-th pass only, so a batch costs what it costs the reference.
     const int accum = std::max(1, config.model.grad_accum_steps), critics = config.model.critic_steps_per_gen;
@@ -109,7 +112,10 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "%s\n", trainer->last_error());
       return 1;
     }
-    if (step > 0) seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    if (step > 0) {
+      seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+      cpu_seconds += static_cast<double>(std::clock() - cpu0) / CLOCKS_PER_SEC;
+    }
   }
   // Mean as well as median: with A > 1 batches that step and batches that only accumulate
   // alternate, and the mean over a multiple of A batches is the cost per batch.
@@ -122,10 +128,11 @@ int main(int argc, char** argv) {
   getrusage(RUSAGE_SELF, &usage);
   std::printf(
       "{\"config\": \"%s\", \"batch\": %d, \"frames\": %lld, \"threads\": %d, \"s_per_batch\": %.4f, "
-      "\"s_per_batch_mean\": %.4f, \"batches_per_s\": %.4f, \"losses\": {\"train/critic/adversarial\": %.6g, \"train/critic/gradient_penalty\": %.6g, "
+      "\"s_per_batch_mean\": %.4f, \"cpu_s_per_batch_mean\": %.4f, \"batches_per_s\": %.4f, \"losses\": {\"train/critic/adversarial\": %.6g, \"train/critic/gradient_penalty\": %.6g, "
       "\"train/gen/kl\": %.6g, \"train/gen/adversarial\": %.6g, \"train/gen/reconstruction\": %.6g, \"train/gen/l2\": %.6g}, "
       "\"peak_rss_mib\": %.1f}\n",
-      argv[1], batch, static_cast<long long>(frames), threads, median, mean, 1.0 / median, critic.adversarial,
+      argv[1], batch, static_cast<long long>(frames), threads, median, mean,
+      cpu_seconds / static_cast<double>(n), 1.0 / median, critic.adversarial,
       critic.gradient_penalty, gen.kl, gen.adversarial, gen.reconstruction, gen.l2, usage.ru_maxrss / 1024.0);
   return 0;
 }

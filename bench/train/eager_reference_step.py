@@ -89,16 +89,18 @@ def main():
             opt.load_state_dict(state)
         for sch, state in zip(s.schs, ckpt["lr_schedulers"]):
             sch.load_state_dict(state)
-    times = []
+    times, cpu_times = [], []  # wall; process CPU time (all threads), less sensitive to a loaded machine
     for i in range(a.steps + 1):
-        t0 = time.perf_counter()
+        t0, cpu0 = time.perf_counter(), time.process_time()
         for c in range(model.critic_steps_per_gen):
             model._train_critic_step(audio, chart, s.opts[0], s.schs[0], i, c)
         model._train_gen_step(audio, chart, s.opts[1], s.schs[1], i)
         if i:
             times.append(time.perf_counter() - t0)
+            cpu_times.append(time.process_time() - cpu0)
     print(json.dumps({"config": a.config, "batch": a.batch, "frames": a.frames, "threads": a.threads,
                       "s_per_batch": statistics.median(times), "s_per_batch_mean": statistics.mean(times),
+                      "cpu_s_per_batch_mean": statistics.mean(cpu_times),
                       "batches_per_s": 1 / statistics.median(times),
                       "losses": logged,
                       "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))

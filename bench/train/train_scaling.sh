@@ -31,11 +31,11 @@ py=${TRAINREF_PYTHON:-/work/trainref/venv/bin/python}
 pysrc=${TRAINREF_SRC:-/work/trainref/src}
 corpus=${CORPUS:-$root/tests/data/corpus_small}
 what=${1:-all}
-threads_list=${THREADS:-"1 2"}
-configs=${CONFIGS:-"tiny full"}
+threads_list=${THREADS-"1 2"}
+configs=${CONFIGS-"tiny full"}
 openblas=${OPENBLAS_DIR:-}
-ranks_list=${RANKS:-"1 2 4"}
-full_ranks_list=${FULL_RANKS:-"1 2"}
+ranks_list=${RANKS-"1 2 4"}
+full_ranks_list=${FULL_RANKS-"1 2"}
 rank_steps=${RANK_STEPS:-40}
 full_rank_steps=${FULL_RANK_STEPS:-4}
 case "$what" in step|ranks|all) ;; *) echo "usage: $0 [step|ranks|all]" >&2; exit 2 ;; esac
@@ -57,8 +57,15 @@ peak_mib() { awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2 / 1024}'
 wall_s() {
   awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, p, ":"); s = 0; for (i = 1; i <= n; ++i) s = s * 60 + p[i]; printf "%.1f", s}' "$1"
 }
+cpu_s() { awk -F': ' '/(User|System) time/ {s += $2} END {printf "%.0f", s}' "$1"; }
 load() { uptime | sed 's/.*load average: //'; }
 ratio() { python3 -c "import sys; print(f'{float(sys.argv[1]) / float(sys.argv[2]):.2f}')" "$1" "$2"; }
+# "wall (CPU)" seconds per batch of a step JSON, and the ratios of two such files.
+seconds() { printf '%.3f (%.3f)' "$(json_field "$1" s_per_batch_mean)" "$(json_field "$1" cpu_s_per_batch_mean)"; }
+ratios() {
+  echo "**$(ratio "$(json_field "$1" s_per_batch_mean)" "$(json_field "$2" s_per_batch_mean)")**" \
+    "($(ratio "$(json_field "$1" cpu_s_per_batch_mean)" "$(json_field "$2" cpu_s_per_batch_mean)"))"
+}
 
 # Configs derived from the repository's (no copies): the seed's full config with val_size 1 (the
 # corpus has fewer songs than its 64) and the tiny one; both without validation during the runs.
@@ -72,6 +79,8 @@ yaml_int() { awk -v k="$2:" '$1 == k {print $2; exit}' "$1"; }
 per_step() {
   {
     echo "## Per batch: ours vs PyTorch eager (same initial state, batch, config, frames, threads)"
+    echo
+    echo "Wall and, in brackets, process CPU seconds per batch (all threads; less sensitive to other load); ratios eager/ours."
     echo
     echo "| config | batch x frames | threads | ours s/batch | eager s/batch | eager/ours | ours + OpenBLAS s/batch | eager/(ours + OpenBLAS) | ours peak RSS | eager peak RSS | load (1/5/15 min) |"
     echo "|---|---|---|---|---|---|---|---|---|---|---|"
@@ -93,18 +102,17 @@ per_step() {
         "$here/eager_reference_step.py" --config "$yml" --batch "$batch" --frames "$frames" --steps "$steps" \
         --threads "$t" --batch-file "$out/$tag.batch.f32" --init "$out/$tag.init.ckpt" \
         >"$out/$tag.eager.json" 2>"$out/$tag.eager.log"
-      local ours eager blas="-" blas_ratio="-"
-      ours=$(json_field "$out/$tag.ours.json" s_per_batch_mean)
-      eager=$(json_field "$out/$tag.eager.json" s_per_batch_mean)
+      local blas="-" blas_ratio="-"
       if [ -n "$openblas" ]; then  # the same binary with OpenBLAS in place of the system's libblas.so.3
         LD_LIBRARY_PATH="$openblas" OMP_WAIT_POLICY=PASSIVE "$build/bin/bench_trainer_step" "$yml" --batch "$batch" \
           --frames "$frames" --steps "$steps" --threads "$t" >"$out/$tag.openblas.json" 2>"$out/$tag.openblas.log"
-        blas=$(printf '%.3f' "$(json_field "$out/$tag.openblas.json" s_per_batch_mean)")
-        blas_ratio="**$(ratio "$eager" "$blas")**"
+        blas=$(seconds "$out/$tag.openblas.json")
+        blas_ratio=$(ratios "$out/$tag.eager.json" "$out/$tag.openblas.json")
       fi
       rm -f "$out/$tag.batch.f32" "$out/$tag.init.ckpt"
-      printf '| %s | %s x %s | %s | %.3f | %.3f | **%s** | %s | %s | %s MiB | %s MiB | %s -> %s |\n' "$cfg" "$batch" "$frames" \
-        "$t" "$ours" "$eager" "$(ratio "$eager" "$ours")" "$blas" "$blas_ratio" "$(peak_mib "$out/$tag.ours.time")" \
+      printf '| %s | %s x %s | %s | %s | %s | %s | %s | %s | %s MiB | %s MiB | %s -> %s |\n' "$cfg" "$batch" "$frames" "$t" \
+        "$(seconds "$out/$tag.ours.json")" "$(seconds "$out/$tag.eager.json")" \
+        "$(ratios "$out/$tag.eager.json" "$out/$tag.ours.json")" "$blas" "$blas_ratio" "$(peak_mib "$out/$tag.ours.time")" \
         "$(peak_mib "$out/$tag.eager.time")" "$before" "$(load)" | tee -a "$results"
       for side in ours eager; do
         losses+=$(printf '| %s | %s | %s | %.6g | %.6g | %.6g | %.6g | %.6g | %.6g |' "$cfg" "$t" "$side" \
@@ -128,7 +136,7 @@ per_step() {
   } >>"$results"
 }
 
-# One fit-latent run; prints "batches/s steps/s wall peak load_before load_after".
+# One fit-latent run; prints "batches/s steps/s wall/cpu peak|load_before|load_after".
 fit_run() {  # tag ranks config max_steps steps_per_batch
   local tag=$1 n=$2 yml=$3 steps=$4 before
   before=$(load)
@@ -136,7 +144,7 @@ fit_run() {  # tag ranks config max_steps steps_per_batch
   /usr/bin/time -v -o "$out/$tag.time" mpirun "${mpirun_args[@]}" -n "$n" -x OMP_WAIT_POLICY=PASSIVE \
     "$build/bin/cartography" fit-latent "$corpus" --config "$yml" --out "$out/$tag" --cache-dir "$out/cache" \
     --max-steps "$steps" --threads 1 --cpu --progress-seconds 0.001 >"$out/$tag.log" 2>&1
-  echo "$(training_rate "$out/$tag.log" "$5") $(wall_s "$out/$tag.time") $(peak_mib "$out/$tag.time")|$before|$(load)"
+  echo "$(training_rate "$out/$tag.log" "$5") $(wall_s "$out/$tag.time")/$(cpu_s "$out/$tag.time") $(peak_mib "$out/$tag.time")|$before|$(load)"
 }
 
 # "batches/s steps/s" of a fit-latent log, featurisation excluded: the last progress line's rate
@@ -182,7 +190,7 @@ ranks() {
   {
     echo "## fit-latent at -n ranks (--threads 1 per rank; $(nproc) cores: -n 4 is oversubscribed)"
     echo
-    echo "| config | scaling | ranks | global batch | batches/s | steps/s | windows/s | efficiency | wall (incl. start, cache read, checkpoint) | peak RSS (largest rank) | load before -> after |"
+    echo "| config | scaling | ranks | global batch | batches/s | steps/s | windows/s | efficiency | wall / CPU s, whole run (start, cache read, checkpoint included) | peak RSS (largest rank) | load before -> after |"
     echo "|---|---|---|---|---|---|---|---|---|---|---|"
   } >>"$results"
   local r base="" one=""
