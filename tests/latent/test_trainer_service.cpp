@@ -13,25 +13,19 @@
 #include "latent/trainer_plugin.hpp"
 #include "latent/training/trainer_service.hpp"
 #include "latent_test.hpp"
+#include "tiny_checkpoint.hpp"
 
 namespace latent = cartography::latent;
 namespace fs = std::filesystem;
 
 namespace {
 
+// Smaller than the fixture's tiny config (latent_test::tiny_hyper_params), for speed.
 latent::LatentHyperParams tiny() {
-  latent::LatentHyperParams hp;
-  hp.lr = 0.002;
-  hp.weight_decay = 0.0;
-  hp.warmup_steps = 500;
-  hp.warmup_init = 0.01;
+  latent::LatentHyperParams hp = latent_test::tiny_hyper_params();
   hp.emb_dim = 8;
   hp.h_dim = 16;
   hp.audio_h_dim = 8;
-  hp.stack_depth = 2;
-  hp.critic_spec_features = 8;
-  hp.critic_scales = 2;
-  hp.critic_convs[0] = {16, 3, 1, 1};
   hp.critic_convs[1] = {16, 5, 3, 4};
   hp.n_critic_convs = 2;
   return hp;
