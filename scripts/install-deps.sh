@@ -13,7 +13,7 @@ PACKAGES=(
   libcli11-dev libspdlog-dev libfmt-dev libyaml-cpp-dev libutf8proc-dev libxxhash-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-14 libclang-rt-14-dev
-  python3 python3-numpy python3-h5py
+  python3 python3-numpy python3-h5py python3-torch
   python3-matplotlib libjs-d3 chromium fonts-dejavu-core
   slurm-wlm munge
 )
