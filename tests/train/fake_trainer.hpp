@@ -61,4 +61,15 @@ class ToySource final : public TrainingSource {
   uint64_t seed_;
 };
 
+// Every weight of both optimizer groups, critic first (state_dict order within each).
+inline std::vector<float> all_weights(const latent::LatentTrainer& t) {
+  std::vector<float> out;
+  for (int g : {latent::kCritic, latent::kGenerator}) {
+    std::vector<float> w(size_t(t.parameter_count(g)));
+    t.weights(g, w.data());
+    out.insert(out.end(), w.begin(), w.end());
+  }
+  return out;
+}
+
 }  // namespace cartography::train::testing

@@ -19,6 +19,7 @@ namespace cartography::train {
 namespace {
 namespace fs = std::filesystem;
 using testing::FakeTrainer;
+using testing::all_weights;
 using testing::ToySource;
 
 TrainConfig tiny_config() {
@@ -50,16 +51,6 @@ std::vector<std::vector<std::string>> csv_rows(const std::string& path) {
     rows.push_back(cells);
   }
   return rows;
-}
-
-std::vector<float> all_weights(const FakeTrainer& t) {
-  std::vector<float> out;
-  for (int g : {latent::kCritic, latent::kGenerator}) {
-    std::vector<float> w(size_t(t.parameter_count(g)));
-    t.weights(g, w.data());
-    out.insert(out.end(), w.begin(), w.end());
-  }
-  return out;
 }
 
 struct Case {

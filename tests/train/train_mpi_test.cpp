@@ -23,16 +23,7 @@
 
 namespace {
 using namespace cartography;
-
-std::vector<float> all_weights(const train::testing::FakeTrainer& t) {
-  std::vector<float> out;
-  for (int g : {latent::kCritic, latent::kGenerator}) {
-    std::vector<float> w(size_t(t.parameter_count(g)));
-    t.weights(g, w.data());
-    out.insert(out.end(), w.begin(), w.end());
-  }
-  return out;
-}
+using train::testing::all_weights;
 
 void write_floats(const std::string& path, const std::vector<float>& v) {
   std::ofstream o(path, std::ios::binary | std::ios::trunc);
